@@ -1,0 +1,71 @@
+"""The ``autobill`` command line."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from pathlib import Path  # noqa: TC003 - Typer reads the annotations at run time
+from typing import Annotated, Literal
+
+import typer
+from rich.console import Console
+
+from autobill import __version__
+from autobill.core.billing import InvalidWindow, preview
+from autobill.core.report import preview_json
+from autobill.dataset import DatasetError, load_dataset
+from autobill.render import preview_tables
+
+app = typer.Typer(
+    name="autobill",
+    help="Turns billable events into correct, reviewed invoices in Sage Intacct.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+USAGE_ERROR = 2
+
+
+def _day(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        msg = f"{value!r} is not a date (YYYY-MM-DD)"
+        raise typer.BadParameter(msg) from None
+
+
+@app.callback()
+def _root() -> None:
+    """Turns billable events into correct, reviewed invoices in Sage Intacct."""
+
+
+@app.command("version")
+def version() -> None:
+    """Print autobill's version."""
+    typer.echo(__version__)
+
+
+@app.command("preview")
+def preview_command(
+    dataset: Annotated[Path, typer.Option("--dataset", help="Dataset file (YAML or JSON).")],
+    as_of: Annotated[str, typer.Option("--as-of", help="Last invoice date (YYYY-MM-DD).")],
+    start: Annotated[
+        str | None, typer.Option("--from", help="First invoice date (YYYY-MM-DD).")
+    ] = None,
+    output: Annotated[
+        Literal["table", "json"], typer.Option("--format", help="table for people, json for tools.")
+    ] = "table",
+) -> None:
+    """Show what would be billed: invoices, revenue schedules and exceptions, from a dataset."""
+    as_of_day = _day(as_of)
+    start_day = None if start is None else _day(start)
+    err = Console(stderr=True)
+    try:
+        data = load_dataset(dataset)
+        result = preview(data, as_of=as_of_day, start=start_day)
+    except (DatasetError, InvalidWindow) as error:
+        err.print(f"autobill preview: {error}", markup=False, highlight=False)
+        raise typer.Exit(USAGE_ERROR) from None
+    if output == "json":
+        sys.stdout.buffer.write(preview_json(result).encode())
+        return
+    Console().print(*preview_tables(result))

@@ -1,0 +1,1 @@
+"""The pure billing domain: money, calendar, records, billing and revenue recognition."""

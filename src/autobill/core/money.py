@@ -1,0 +1,193 @@
+"""Money, currencies, the one rounding rule and the one allocation rule.
+
+Amounts are exact ``Decimal`` values; intermediate results that involve a division are kept
+as ``fractions.Fraction`` so nothing is rounded before the places the billing spec names.
+Rounding is half up (away from zero on .5) to the currency's ISO 4217 minor unit and is done
+only by :func:`round_half_up`; splitting an amount is done only by :func:`allocate`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+from typing import TYPE_CHECKING, Final
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+ROUNDING: Final = ROUND_HALF_UP
+
+# ISO 4217 minor units for codes whose unit is not 2 (every other code, listed or not, uses 2).
+_MINOR_UNITS: Final[dict[str, int]] = {
+    "BHD": 3, "BIF": 0, "CLF": 4, "CLP": 0, "DJF": 0, "GNF": 0, "IQD": 3, "ISK": 0, "JOD": 3,
+    "JPY": 0, "KMF": 0, "KRW": 0, "KWD": 3, "LYD": 3, "OMR": 3, "PYG": 0, "RWF": 0, "TND": 3,
+    "UGX": 0, "UYI": 0, "UYW": 4, "VND": 0, "VUV": 0, "XAF": 0, "XOF": 0, "XPF": 0,
+}  # fmt: skip
+
+Exact = Decimal | Fraction | int
+"""An exact number: what amounts are before the spec says to round them."""
+
+
+class CurrencyMismatch(ValueError):
+    """Two amounts in different currencies were combined."""
+
+    def __init__(self, left: Currency, right: Currency) -> None:
+        self.left = left
+        self.right = right
+        super().__init__(f"cannot combine {left.code} with {right.code}")
+
+
+@dataclass(frozen=True, slots=True)
+class Currency:
+    """An ISO 4217 currency and the number of decimals of its minor unit."""
+
+    code: str
+    places: int
+
+    @classmethod
+    def of(cls, code: str) -> Currency:
+        """Return the currency for an ISO 4217 code (2 places for a code ISO does not list)."""
+        return _currency(code)
+
+    @property
+    def quantum(self) -> Decimal:
+        """One minor unit, as a Decimal (``0.01`` for USD, ``1`` for JPY)."""
+        return Decimal(1).scaleb(-self.places)
+
+
+_CACHE: dict[str, Currency] = {}
+
+
+def _currency(code: str) -> Currency:
+    cached = _CACHE.get(code)
+    if cached is None:
+        cached = _CACHE[code] = Currency(code, _MINOR_UNITS.get(code, 2))
+    return cached
+
+
+def round_half_up(value: Exact, places: int) -> Decimal:
+    """Round an exact number half up (away from zero on .5) to ``places`` decimals.
+
+    Args:
+        value: the exact value; a float is refused.
+        places: the number of decimals to keep.
+
+    Returns:
+        The rounded Decimal, with exactly ``places`` decimals and never a negative zero.
+    """
+    if isinstance(value, Fraction):
+        scaled = abs(value.numerator) * 10**places
+        whole, rest = divmod(scaled, value.denominator)
+        if 2 * rest >= value.denominator:
+            whole += 1
+        result = Decimal(-whole if value.numerator < 0 else whole).scaleb(-places)
+    elif isinstance(value, Decimal | int) and not isinstance(value, bool):
+        result = Decimal(value).quantize(Decimal(1).scaleb(-places), rounding=ROUNDING)
+    else:
+        msg = f"cannot round {type(value).__name__} {value!r}: money is never a float"
+        raise TypeError(msg)
+    return result or abs(result)  # no negative zero
+
+
+@dataclass(frozen=True, slots=True)
+class Money:
+    """An amount already rounded to its currency's minor unit."""
+
+    amount: Decimal
+    currency: Currency
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.amount, Decimal):
+            msg = f"Money needs a Decimal amount, got {type(self.amount).__name__}"
+            raise TypeError(msg)
+        if self.amount != self.amount.quantize(self.currency.quantum, rounding=ROUNDING):
+            msg = f"{self.amount} has more decimals than {self.currency.code} allows"
+            raise ValueError(msg)
+
+    @classmethod
+    def of(cls, value: Exact | str, currency: Currency | str) -> Money:
+        """Round ``value`` half up to the currency's precision (the only rounding entry point)."""
+        cur = currency if isinstance(currency, Currency) else Currency.of(currency)
+        exact = Decimal(value) if isinstance(value, str) else value
+        return cls(round_half_up(exact, cur.places), cur)
+
+    @classmethod
+    def zero(cls, currency: Currency | str) -> Money:
+        """Return zero in ``currency``."""
+        return cls.of(0, currency)
+
+    @classmethod
+    def from_minor(cls, minor: int, currency: Currency | str) -> Money:
+        """Build from an integer count of minor units (cents, yen, fils)."""
+        cur = currency if isinstance(currency, Currency) else Currency.of(currency)
+        return cls(Decimal(minor).scaleb(-cur.places), cur)
+
+    def to_minor(self) -> int:
+        """Return the amount as an integer count of minor units."""
+        return int(self.amount.scaleb(self.currency.places))
+
+    def __add__(self, other: Money) -> Money:
+        self._check(other)
+        return Money(self.amount + other.amount, self.currency)
+
+    def __sub__(self, other: Money) -> Money:
+        self._check(other)
+        return Money(self.amount - other.amount, self.currency)
+
+    def __neg__(self) -> Money:
+        return Money(-self.amount if self.amount else self.amount, self.currency)
+
+    def __str__(self) -> str:
+        return f"{format_amount(self.amount, self.currency.places)} {self.currency.code}"
+
+    def _check(self, other: Money) -> None:
+        if other.currency != self.currency:
+            raise CurrencyMismatch(self.currency, other.currency)
+
+
+def format_amount(amount: Decimal, places: int) -> str:
+    """Write an amount with exactly ``places`` decimals, never as a negative zero."""
+    text = f"{amount:.{places}f}"
+    return text[1:] if text.startswith("-") and not amount else text
+
+
+def allocate(total: Money, weights: Sequence[Exact]) -> tuple[Money, ...]:
+    """Split ``total`` over ``weights`` by the largest-remainder rule; the parts sum to ``total``.
+
+    Each part's exact share is truncated toward zero to a minor unit; the minor units left over
+    go one each, with their sign, to the parts with the largest absolute discarded remainders,
+    ties to the earlier part.
+
+    Args:
+        total: the amount to split.
+        weights: one exact weight per part (they may be negative; a float is refused).
+
+    Returns:
+        One Money per weight, in order; all zero when the weights sum to zero.
+    """
+    minors = allocate_minor(total.to_minor(), weights)
+    return tuple(Money.from_minor(m, total.currency) for m in minors)
+
+
+def allocate_minor(total: int, weights: Sequence[Exact]) -> list[int]:
+    """Split an integer count of minor units over ``weights`` (see :func:`allocate`)."""
+    exact = [_as_fraction(w) for w in weights]
+    weight_sum = sum(exact, Fraction(0))
+    if weight_sum == 0:
+        return [0] * len(exact)
+    shares = [total * w / weight_sum for w in exact]
+    parts = [int(share) for share in shares]  # int() truncates a Fraction toward zero
+    left = total - sum(parts)
+    step = 1 if left > 0 else -1
+    by_remainder = sorted(range(len(parts)), key=lambda i: (-abs(shares[i] - parts[i]), i))
+    for index in by_remainder[: abs(left)]:
+        parts[index] += step
+    return parts
+
+
+def _as_fraction(value: Exact) -> Fraction:
+    if isinstance(value, float):
+        msg = f"weight {value!r} is a float: use Decimal"
+        raise TypeError(msg)
+    return value if isinstance(value, Fraction) else Fraction(value)
