@@ -14,6 +14,7 @@ from autobill import __version__
 from autobill.core.billing import InvalidWindow, preview
 from autobill.core.report import preview_json
 from autobill.dataset import DatasetError, load_dataset
+from autobill.demo import dataset_path as demo_dataset_path
 from autobill.render import preview_tables
 
 app = typer.Typer(
@@ -33,6 +34,13 @@ def _day(value: str) -> date:
         raise typer.BadParameter(msg) from None
 
 
+def dataset_file(value: Path) -> Path:
+    """Resolve a ``--dataset`` value: a file, or ``demo`` for the bundled demo company."""
+    if str(value) == "demo" and not value.exists():
+        return demo_dataset_path()
+    return value
+
+
 @app.callback()
 def _root() -> None:
     """Turns billable events into correct, reviewed invoices in Sage Intacct."""
@@ -46,7 +54,9 @@ def version() -> None:
 
 @app.command("preview")
 def preview_command(
-    dataset: Annotated[Path, typer.Option("--dataset", help="Dataset file (YAML or JSON).")],
+    dataset: Annotated[
+        Path, typer.Option("--dataset", help="Dataset file (YAML or JSON), or demo.")
+    ],
     as_of: Annotated[str, typer.Option("--as-of", help="Last invoice date (YYYY-MM-DD).")],
     start: Annotated[
         str | None, typer.Option("--from", help="First invoice date (YYYY-MM-DD).")
@@ -60,7 +70,7 @@ def preview_command(
     start_day = None if start is None else _day(start)
     err = Console(stderr=True)
     try:
-        data = load_dataset(dataset)
+        data = load_dataset(dataset_file(dataset))
         result = preview(data, as_of=as_of_day, start=start_day)
     except (DatasetError, InvalidWindow) as error:
         err.print(f"autobill preview: {error}", markup=False, highlight=False)
