@@ -494,8 +494,9 @@ def revenue_of(result: Preview) -> list[tuple[Any, ...]]:
 
 
 def money_pattern(places: int) -> re.Pattern[str]:
-    """Amount text with exactly ``places`` decimals."""
-    return re.compile(rf"-?\d+\.\d{{{places}}}" if places else r"-?\d+")
+    """Amount text with exactly ``places`` decimals, never a negative zero."""
+    digits = rf"\d+\.\d{{{places}}}" if places else r"\d+"
+    return re.compile(rf"(?!-0*\.?0*$)-?{digits}")
 
 
 def document_amounts(document: dict[str, Any]) -> list[tuple[str, str | None]]:
@@ -522,7 +523,7 @@ def test_document_amounts_have_the_currency_precision(
     records = dataset(contract, some_lines(data, contract), basecurr=basecurr, taxable=taxable)
     # when it is previewed and written as a document
     document = preview_document(preview(records, as_of=contract.enddate + timedelta(days=60)))
-    # then each amount matches its currency's pattern
+    # then each amount matches its currency's pattern, and none is a negative zero
     places = {code: Currency.of(code).places for code in CODES}
     places["BASE"] = places[basecurr]
     for code, text in document_amounts(document):

@@ -69,6 +69,9 @@ def _currency(code: str) -> Currency:
 def round_half_up(value: Exact, places: int) -> Decimal:
     """Round an exact number half up (away from zero on .5) to ``places`` decimals.
 
+    The work is done in integers, so no decimal context (precision, rounding mode) can change
+    the result, however large the value.
+
     Args:
         value: the exact value; a float is refused.
         places: the number of decimals to keep.
@@ -76,18 +79,15 @@ def round_half_up(value: Exact, places: int) -> Decimal:
     Returns:
         The rounded Decimal, with exactly ``places`` decimals and never a negative zero.
     """
-    if isinstance(value, Fraction):
-        scaled = abs(value.numerator) * 10**places
-        whole, rest = divmod(scaled, value.denominator)
-        if 2 * rest >= value.denominator:
-            whole += 1
-        result = Decimal(-whole if value.numerator < 0 else whole).scaleb(-places)
-    elif isinstance(value, Decimal | int) and not isinstance(value, bool):
-        result = Decimal(value).quantize(Decimal(1).scaleb(-places), rounding=ROUNDING)
-    else:
+    if isinstance(value, float | bool) or not isinstance(value, Fraction | Decimal | int):
         msg = f"cannot round {type(value).__name__} {value!r}: money is never a float"
         raise TypeError(msg)
-    return result or abs(result)  # no negative zero
+    exact = value if isinstance(value, Fraction) else Fraction(value)
+    whole, rest = divmod(abs(exact.numerator) * 10**places, exact.denominator)
+    if 2 * rest >= exact.denominator:
+        whole += 1
+    sign = "-" if exact < 0 and whole else ""
+    return Decimal(f"{sign}{whole}e-{places}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,7 +101,7 @@ class Money:
         if not isinstance(self.amount, Decimal):
             msg = f"Money needs a Decimal amount, got {type(self.amount).__name__}"
             raise TypeError(msg)
-        if self.amount != self.amount.quantize(self.currency.quantum, rounding=ROUNDING):
+        if self.amount != round_half_up(self.amount, self.currency.places):
             msg = f"{self.amount} has more decimals than {self.currency.code} allows"
             raise ValueError(msg)
 
