@@ -97,13 +97,13 @@ def periods_overlapping(anchor: date, months: int, span: DateSpan) -> Iterator[D
     """Yield, in order, the billing periods of the schedule that share a day with ``span``."""
     month_gap = (span.first.year - anchor.year) * 12 + span.first.month - anchor.month
     index = month_gap // months - 1  # one period early: clamping can shift a boundary
-    while True:
-        period = billing_period(anchor, months, index)
-        if period.first > span.last:
-            return
-        if period.last >= span.first:
-            yield period
+    first = add_months(anchor, index * months)
+    while first <= span.last:
         index += 1
+        following = add_months(anchor, index * months)  # each boundary is computed once
+        if following > span.first:
+            yield DateSpan(first, following - ONE_DAY)
+        first = following
 
 
 def months_touched(span: DateSpan) -> list[DateSpan]:

@@ -99,7 +99,7 @@ class DatasetIndex:
     contracts: Mapping[str, Contract]
     lines_by_contract: Mapping[str, tuple[ContractLine, ...]]
     templates: Mapping[str, BillingTemplate]
-    usage_by_line: Mapping[tuple[str, int], tuple[ContractUsage, ...]]
+    usage_by_line: Mapping[tuple[str, int], tuple[ContractUsage, ...]]  # by USAGEDATE
     projects: Mapping[str, Project]
     tasks: Mapping[str, Task]
     resources: Mapping[tuple[str, str], ProjectResource]
@@ -130,7 +130,12 @@ class DatasetIndex:
                 [(ln.contractid, ln) for ln in sorted(data.contractlines, key=lambda x: x.lineno)]
             ),
             templates=_by(data.billingtemplates, "name"),  # type: ignore[arg-type]
-            usage_by_line=_grouped([((u.contractid, u.lineno), u) for u in data.contractusage]),
+            usage_by_line=_grouped(
+                [
+                    ((u.contractid, u.lineno), u)
+                    for u in sorted(data.contractusage, key=lambda u: u.usagedate)
+                ]
+            ),
             projects=_by(data.projects, "projectid"),  # type: ignore[arg-type]
             tasks=_by(data.tasks, "taskid"),  # type: ignore[arg-type]
             resources=MappingProxyType(

@@ -9,8 +9,19 @@ only by :func:`round_half_up`; splitting an amount is done only by :func:`alloca
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import (
+    MAX_EMAX,
+    MAX_PREC,
+    MIN_EMIN,
+    ROUND_HALF_UP,
+    Context,
+    Decimal,
+    DivisionByZero,
+    InvalidOperation,
+    Overflow,
+)
 from fractions import Fraction
+from math import lcm
 from typing import TYPE_CHECKING, Final
 
 if TYPE_CHECKING:
@@ -66,11 +77,32 @@ def _currency(code: str) -> Currency:
     return cached
 
 
+# Arithmetic in this context is never rounded: its precision is the largest there is, so a
+# product of exact decimals stays exact, as the spec's "intermediates are exact" requires.
+EXACT: Final = Context(
+    prec=MAX_PREC, Emax=MAX_EMAX, Emin=MIN_EMIN, rounding=ROUND_HALF_UP,
+    traps=[InvalidOperation, DivisionByZero, Overflow],
+)  # fmt: skip
+
+
+def exact_product(*factors: Decimal) -> Decimal:
+    """Multiply exact decimals without any rounding."""
+    product = Decimal(1)
+    for factor in factors:
+        product = EXACT.multiply(product, factor)
+    return product
+
+
+def percent_of(amount: Decimal, percent: Decimal) -> Decimal:
+    """Return ``amount`` x ``percent`` / 100, exactly."""
+    return EXACT.multiply(amount, percent).scaleb(-2, EXACT)
+
+
 def round_half_up(value: Exact, places: int) -> Decimal:
     """Round an exact number half up (away from zero on .5) to ``places`` decimals.
 
-    The work is done in integers, so no decimal context (precision, rounding mode) can change
-    the result, however large the value.
+    The rounding is done in the exact context or in integers, so no ambient decimal context
+    (precision, rounding mode) can change the result, however large the value.
 
     Args:
         value: the exact value; a float is refused.
@@ -79,15 +111,45 @@ def round_half_up(value: Exact, places: int) -> Decimal:
     Returns:
         The rounded Decimal, with exactly ``places`` decimals and never a negative zero.
     """
-    if isinstance(value, float | bool) or not isinstance(value, Fraction | Decimal | int):
-        msg = f"cannot round {type(value).__name__} {value!r}: money is never a float"
-        raise TypeError(msg)
-    exact = value if isinstance(value, Fraction) else Fraction(value)
-    whole, rest = divmod(abs(exact.numerator) * 10**places, exact.denominator)
-    if 2 * rest >= exact.denominator:
+    if isinstance(value, Decimal):
+        rounded = value.quantize(_QUANTA[places], context=EXACT)
+        return rounded or abs(rounded)
+    if isinstance(value, Fraction):
+        return round_ratio(value.numerator, value.denominator, places)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return Decimal(value).quantize(_QUANTA[places], context=EXACT)
+    msg = f"cannot round {type(value).__name__} {value!r}: money is never a float"
+    raise TypeError(msg)
+
+
+def round_ratio(numerator: int | Decimal, denominator: int, places: int) -> Decimal:
+    """Round ``numerator / denominator`` half up to ``places`` decimals, in integers.
+
+    Args:
+        numerator: an exact integer or decimal.
+        denominator: a positive integer.
+        places: the number of decimals to keep.
+
+    Returns:
+        The rounded Decimal, never a negative zero.
+    """
+    top, bottom = numerator.as_integer_ratio()
+    bottom *= denominator
+    whole, rest = divmod(abs(top) * 10**places, bottom)
+    if 2 * rest >= bottom:
         whole += 1
-    sign = "-" if exact < 0 and whole else ""
-    return Decimal(f"{sign}{whole}e-{places}")
+    return Decimal(-whole if top < 0 else whole).scaleb(-places, EXACT)
+
+
+class _Quanta(dict[int, Decimal]):
+    """One minor unit per number of places, made on first use."""
+
+    def __missing__(self, places: int) -> Decimal:
+        quantum = self[places] = Decimal(1).scaleb(-places)
+        return quantum
+
+
+_QUANTA: Final = _Quanta()
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,20 +232,57 @@ def allocate(total: Money, weights: Sequence[Exact]) -> tuple[Money, ...]:
     return tuple(Money.from_minor(m, total.currency) for m in minors)
 
 
+def allocate_amounts(total: Decimal, weights: Sequence[Exact], *, places: int) -> list[Decimal]:
+    """Split an amount already rounded to ``places`` decimals (see :func:`allocate`).
+
+    Args:
+        total: the amount to split, with at most ``places`` decimals.
+        weights: one exact weight per part.
+        places: the currency's minor unit.
+
+    Returns:
+        One Decimal per weight, each with ``places`` decimals, summing to ``total``.
+    """
+    minor = total.scaleb(places, EXACT)
+    if minor != minor.to_integral_value():
+        msg = f"{total} has more than {places} decimals"
+        raise ValueError(msg)
+    return [Decimal(part).scaleb(-places, EXACT) for part in allocate_minor(int(minor), weights)]
+
+
 def allocate_minor(total: int, weights: Sequence[Exact]) -> list[int]:
     """Split an integer count of minor units over ``weights`` (see :func:`allocate`)."""
-    exact = [_as_fraction(w) for w in weights]
-    weight_sum = sum(exact, Fraction(0))
+    scaled = _integer_weights(weights)
+    weight_sum = sum(scaled)
     if weight_sum == 0:
-        return [0] * len(exact)
-    shares = [total * w / weight_sum for w in exact]
-    parts = [int(share) for share in shares]  # int() truncates a Fraction toward zero
+        return [0] * len(scaled)
+    if weight_sum < 0:  # the shares are unchanged when every weight flips sign
+        scaled = [-w for w in scaled]
+        weight_sum = -weight_sum
+    parts: list[int] = []
+    remainders: list[int] = []
+    for weight in scaled:
+        share = total * weight  # the exact share is share / weight_sum
+        whole, rest = divmod(abs(share), weight_sum)
+        parts.append(whole if share >= 0 else -whole)
+        remainders.append(rest)
     left = total - sum(parts)
     step = 1 if left > 0 else -1
-    by_remainder = sorted(range(len(parts)), key=lambda i: (-abs(shares[i] - parts[i]), i))
+    by_remainder = sorted(range(len(parts)), key=lambda i: (-remainders[i], i))
     for index in by_remainder[: abs(left)]:
         parts[index] += step
     return parts
+
+
+def _integer_weights(weights: Sequence[Exact]) -> list[int]:
+    """Scale exact weights to integers over a common denominator (the ratios are unchanged)."""
+    if all(type(w) is int for w in weights):
+        return list(weights)  # type: ignore[arg-type]
+    fractions = [_as_fraction(w) for w in weights]
+    common = 1
+    for fraction in fractions:
+        common = lcm(common, fraction.denominator)
+    return [f.numerator * (common // f.denominator) for f in fractions]
 
 
 def _as_fraction(value: Exact) -> Fraction:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Final
 
 from autobill.core.billing.contracts import is_fixed_price, is_milestone, milestone_total
 from autobill.core.calendar import month_key, months_touched
-from autobill.core.money import Money, allocate
+from autobill.core.money import allocate_amounts
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
@@ -103,11 +103,11 @@ def _allocate_ssp(fixed: list[LinePlan]) -> list[Decimal]:
     amounts = [_line_amount(ctx, plan) for ctx, plan in fixed]
     shared = [i for i, (ctx, _) in enumerate(fixed) if ctx.line.fairvalue is not None]
     if shared:
-        currency = fixed[shared[0]][0].currency
-        price = Money(sum((amounts[i] for i in shared), Decimal(0)), currency)
+        places = fixed[shared[0]][0].currency.places
+        price = sum((amounts[i] for i in shared), Decimal(0))
         weights = [fixed[i][0].line.fairvalue or Decimal(0) for i in shared]
-        for i, part in zip(shared, allocate(price, weights), strict=True):
-            amounts[i] = part.amount
+        for i, part in zip(shared, allocate_amounts(price, weights, places=places), strict=True):
+            amounts[i] = part
     return amounts
 
 
@@ -120,7 +120,7 @@ def _fixed_entry(
     data: Dataset, ctx: LineContext, plan: tuple[Charge, ...], allocated: Decimal, as_of: date
 ) -> RevenueEntry:
     template = template_of(ctx)
-    total = Money(allocated, ctx.currency)
+    total = (allocated, ctx.currency.places)
     if template in {DAILY_RATE, STRAIGHT_LINE}:
         parts = _over_months(ctx, total, daily=template == DAILY_RATE)
     elif is_milestone(ctx.line):
@@ -133,30 +133,32 @@ def _fixed_entry(
     )
 
 
-def _over_months(ctx: LineContext, total: Money, *, daily: bool) -> list[tuple[str, Decimal]]:
+def _over_months(
+    ctx: LineContext, total: tuple[Decimal, int], *, daily: bool
+) -> list[tuple[str, Decimal]]:
     """Spread over the calendar months of the active span, by active days or equally."""
     months = months_touched(ctx.active)
     weights = [m.days if daily else 1 for m in months]
-    shares = allocate(total, weights)
-    return [(month_key(m.first), share.amount) for m, share in zip(months, shares, strict=True)]
+    shares = allocate_amounts(total[0], weights, places=total[1])
+    return [(month_key(m.first), share) for m, share in zip(months, shares, strict=True)]
 
 
 def _by_milestone(
-    data: Dataset, ctx: LineContext, plan: tuple[Charge, ...], total: Money
+    data: Dataset, ctx: LineContext, plan: tuple[Charge, ...], total: tuple[Decimal, int]
 ) -> list[tuple[str, Decimal]]:
     """Split over the template's percents; each part lands in the month its milestone bills."""
     entries = data.index.templates[ctx.line.billingtemplatename or ""].entries
-    shares = allocate(total, [e.percent for e in entries])
+    shares = allocate_amounts(total[0], [e.percent for e in entries], places=total[1])
     billed_on = {c.order[-1]: c.key.invoice_date for c in plan}
-    return [(month_key(billed_on[i]), s.amount) for i, s in enumerate(shares) if i in billed_on]
+    return [(month_key(billed_on[i]), s) for i, s in enumerate(shares) if i in billed_on]
 
 
-def _as_invoiced(plan: tuple[Charge, ...], total: Money) -> list[tuple[str, Decimal]]:
+def _as_invoiced(plan: tuple[Charge, ...], total: tuple[Decimal, int]) -> list[tuple[str, Decimal]]:
     """Recognise each plan line in its month, reallocated by amount if the total differs."""
     in_order = sorted(plan, key=lambda c: (c.key.invoice_date, c.order))
     amounts = [c.amount for c in in_order]
-    if sum(amounts, Decimal(0)) != total.amount:
-        amounts = [m.amount for m in allocate(total, amounts)]
+    if sum(amounts, Decimal(0)) != total[0]:
+        amounts = allocate_amounts(total[0], amounts, places=total[1])
     return [(month_key(c.key.invoice_date), a) for c, a in zip(in_order, amounts, strict=True)]
 
 

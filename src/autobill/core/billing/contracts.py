@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import math
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from decimal import Decimal
-from fractions import Fraction
 from typing import TYPE_CHECKING
 
 from autobill.core.billing.describe import describe
@@ -20,7 +19,15 @@ from autobill.core.billing.model import (
     InvoiceKey,
 )
 from autobill.core.calendar import MONTHS_PER_PERIOD, ONE_DAY, DateSpan, periods_overlapping
-from autobill.core.money import Currency, Money, allocate, round_half_up
+from autobill.core.money import (
+    EXACT,
+    Currency,
+    allocate_amounts,
+    exact_product,
+    percent_of,
+    round_half_up,
+    round_ratio,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -31,6 +38,7 @@ if TYPE_CHECKING:
     from autobill.core.records import Contract, ContractLine, Customer, Item, Tier
 
 _CREDIT, _CHARGE, _MINIMUM = 0, 1, 2
+_ONE = Decimal(1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,21 +112,24 @@ def line_context(data: Dataset, contract: Contract, line: ContractLine) -> LineC
     )
 
 
-def period_amount(ctx: LineContext) -> Fraction:
+def period_amount(ctx: LineContext) -> Decimal:
     """P: the line's exact amount per billing period, after its discount."""
     line = ctx.line
     if line.flatamount is not None:
-        gross = Fraction(line.flatamount)
+        gross = line.flatamount
     else:
         price = ctx.price
         if price is None:  # the loader refuses such a line; keep the core total anyway
-            return Fraction(0)
-        gross = Fraction(line.quantity or 1) * Fraction(price) * Fraction(line.multiplier or 1)
-    return gross * _discounted(line)
+            return Decimal(0)
+        gross = exact_product(line.quantity or _ONE, price, line.multiplier or _ONE)
+    return _discounted(line, gross)
 
 
-def _discounted(line: ContractLine) -> Fraction:
-    return 1 - Fraction(line.discountpercent or 0) / 100
+def _discounted(line: ContractLine, amount: Decimal) -> Decimal:
+    """Apply the line's DISCOUNTPERCENT, exactly."""
+    if not line.discountpercent:
+        return amount
+    return EXACT.subtract(amount, percent_of(amount, line.discountpercent))
 
 
 def is_milestone(line: ContractLine) -> bool:
@@ -155,7 +166,7 @@ def fixed_price_plan(
 def milestone_total(ctx: LineContext) -> Decimal:
     """T: a milestone line's total, FLATAMOUNT undiscounted, else P."""
     flat = ctx.line.flatamount
-    exact = Fraction(flat) if flat is not None else period_amount(ctx)
+    exact = flat if flat is not None else period_amount(ctx)
     return round_half_up(exact, ctx.currency.places)
 
 
@@ -166,13 +177,13 @@ def _in_advance(ctx: LineContext) -> Iterator[Charge]:
     runs_to = max(line_end, ctx.contract.enddate)
     for period in periods_overlapping(ctx.contract.begindate, ctx.period_months, ctx.active):
         charged = DateSpan(max(period.first, ctx.active.first), min(period.last, runs_to))
-        amount = round_half_up(per * charged.days / period.days, places)
+        amount = round_ratio(exact_product(per, Decimal(charged.days)), period.days, places)
         yield ctx.charge(
             kind="recurring", on=charged.first, amount=amount, period=charged, sub=(_CHARGE,)
         )
         if line_end < charged.last:
             unused = DateSpan(line_end + ONE_DAY, charged.last)
-            credit = round_half_up(-per * unused.days / period.days, places)
+            credit = round_ratio(exact_product(-per, Decimal(unused.days)), period.days, places)
             yield ctx.charge(
                 kind="credit", on=unused.first, amount=credit, period=unused, sub=(_CREDIT,)
             )
@@ -184,7 +195,8 @@ def _in_arrears(ctx: LineContext) -> Iterator[Charge]:
         charged = period.clip(ctx.active)
         if charged is None:  # pragma: no cover - periods_overlapping yields overlaps only
             continue
-        amount = round_half_up(per * charged.days / period.days, ctx.currency.places)
+        days = Decimal(charged.days)
+        amount = round_ratio(exact_product(per, days), period.days, ctx.currency.places)
         yield ctx.charge(
             kind="recurring", on=charged.last, amount=amount, period=charged, sub=(_CHARGE,)
         )
@@ -219,18 +231,21 @@ def _milestones(
 
 def allocate_decimal(total: Decimal, weights: list[Decimal], currency: Currency) -> list[Decimal]:
     """Allocate a rounded amount over weights, returning plain Decimals."""
-    return [m.amount for m in allocate(Money(total, currency), weights)]
+    return allocate_amounts(total, weights, places=currency.places)
 
 
 def usage_charges(data: Dataset, ctx: LineContext, window: DateSpan) -> Iterator[Charge]:
     """The usage and minimum lines of a Quantity based line billed within ``window``."""
     line = ctx.line
     usage = data.index.usage_by_line.get((line.contractid, line.lineno), ())
+    dates = [u.usagedate for u in usage]  # ascending: the index sorts usage by date
     for period in periods_overlapping(ctx.contract.begindate, ctx.period_months, ctx.active):
         usage_period = period.clip(ctx.active)
         if usage_period is None or usage_period.last not in window:
             continue
-        records = [u.quantity for u in usage if u.usagedate in usage_period]
+        first = bisect_left(dates, usage_period.first)
+        last = bisect_right(dates, usage_period.last, lo=first)
+        records = [u.quantity for u in usage[first:last]]
         yield from _usage_period_charges(ctx, usage_period, records)
 
 
@@ -243,7 +258,7 @@ def _usage_period_charges(
     billed = Decimal(0)
     if records:
         quantity = max(sum(records, Decimal(0)) - (line.includedunits or Decimal(0)), Decimal(0))
-        billed = round_half_up(_price_usage(ctx, quantity) * _discounted(line), places)
+        billed = round_half_up(_discounted(line, _price_usage(ctx, quantity)), places)
         unit_price = ctx.price if line.pricingmodel == "Unit" else None
         yield ctx.charge(
             kind="usage",
@@ -261,27 +276,28 @@ def _usage_period_charges(
         )
 
 
-def _price_usage(ctx: LineContext, quantity: Decimal) -> Fraction:
-    """Price Q units by the line's pricing model."""
+def _price_usage(ctx: LineContext, quantity: Decimal) -> Decimal:
+    """Price Q units by the line's pricing model, exactly."""
     line = ctx.line
     model = line.pricingmodel
     if model == "Tiered graduated":
         return _graduated(quantity, line.tiers)
     if model == "Tiered volume":
-        return Fraction(quantity) * Fraction(_volume_tier(quantity, line.tiers).price)
-    price = Fraction(ctx.price or 0)
+        return exact_product(quantity, _volume_tier(quantity, line.tiers).price)
+    price = ctx.price or Decimal(0)
     if model == "Package":
-        return math.ceil(Fraction(quantity) / Fraction(line.packagesize or 1)) * price
-    return Fraction(quantity) * price
+        whole, rest = EXACT.divmod(quantity, line.packagesize or _ONE)  # Q is never negative
+        return exact_product(whole + 1 if rest else whole, price)
+    return exact_product(quantity, price)
 
 
-def _graduated(quantity: Decimal, tiers: tuple[Tier, ...]) -> Fraction:
-    total = Fraction(0)
+def _graduated(quantity: Decimal, tiers: tuple[Tier, ...]) -> Decimal:
+    total = Decimal(0)
     below = Decimal(0)
     for tier in tiers:
         top = quantity if tier.upto is None else min(quantity, tier.upto)
         if top > below:
-            total += Fraction(top - below) * Fraction(tier.price)
+            total = EXACT.add(total, exact_product(EXACT.subtract(top, below), tier.price))
         if tier.upto is None or quantity <= tier.upto:
             break
         below = tier.upto

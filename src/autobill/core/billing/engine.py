@@ -6,6 +6,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
+# A module import, not a name import: revrec imports billing.contracts, which imports this
+# package, so either module may be the first one imported.
+from autobill.core import revrec
 from autobill.core.billing.contracts import (
     fixed_price_plan,
     is_fixed_price,
@@ -15,12 +18,12 @@ from autobill.core.billing.contracts import (
 from autobill.core.billing.invoices import group, make_invoices
 from autobill.core.billing.projects import bill_project
 from autobill.core.calendar import ONE_DAY, DateSpan, month_end
-from autobill.core.revrec import RevenueEntry, recognise
 
 if TYPE_CHECKING:
     from autobill.core.billing.contracts import LineContext
     from autobill.core.billing.model import BillingException, Charge, Invoice, InvoiceKey
     from autobill.core.dataset import Dataset
+    from autobill.core.revrec import RevenueEntry
 
 
 class InvalidWindow(ValueError):
@@ -77,7 +80,7 @@ def preview(data: Dataset, *, as_of: date, start: date | None = None) -> Preview
         over_cap |= billed.over_cap
     invoicing = make_invoices(data, group(charges), frozenset(over_cap))
     found.extend(invoicing.exceptions)
-    revenue = recognise(data, contracts.plans, invoicing.invoices, as_of=as_of)
+    revenue = revrec.recognise(data, contracts.plans, invoicing.invoices, as_of=as_of)
     return Preview(as_of, invoicing.invoices, revenue, _unique(found))
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
-from fractions import Fraction
 from typing import TYPE_CHECKING
 
 from autobill.core.billing.model import (
@@ -16,7 +15,7 @@ from autobill.core.billing.model import (
     InvoiceLine,
     TaxAmount,
 )
-from autobill.core.money import Currency, round_half_up
+from autobill.core.money import Currency, exact_product, percent_of, round_half_up
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -116,9 +115,7 @@ def _taxes(
             tuple(
                 TaxAmount(
                     d,
-                    round_half_up(
-                        Fraction(charge.amount) * Fraction(index.taxdetails[d].value) / 100, places
-                    ),
+                    round_half_up(percent_of(charge.amount, index.taxdetails[d].value), places),
                 )
                 for d in tax_map.taxdetails
             )
@@ -168,7 +165,7 @@ def _in_base(
     def to_base(amount: Decimal) -> Decimal | None:
         if rate is None:
             return None
-        return round_half_up(Fraction(amount) * Fraction(rate), places)
+        return round_half_up(exact_product(amount, rate), places)
 
     return tuple(
         InvoiceLine(

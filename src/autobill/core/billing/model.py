@@ -1,10 +1,14 @@
-"""The values billing produces: charges, invoice lines, invoices and exceptions."""
+"""The values billing produces: charges, invoice lines, invoices and exceptions.
+
+The values made by the hundred thousand (keys, charges, lines, taxes) are named tuples:
+immutable like frozen dataclasses, and several times cheaper to build.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Final, NamedTuple
 
 if TYPE_CHECKING:
     from datetime import date
@@ -19,8 +23,7 @@ COMPLETED: Final = "Completed"
 APPROVED: Final = "Approved"
 
 
-@dataclass(frozen=True, slots=True)
-class Dimensions:
+class Dimensions(NamedTuple):
     """The dimensions a line is coded to."""
 
     locationid: str | None = None
@@ -29,8 +32,7 @@ class Dimensions:
     projectid: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class InvoiceKey:
+class InvoiceKey(NamedTuple):
     """What makes lines one invoice: customer, contract or project, date and currency."""
 
     invoice_date: date
@@ -49,8 +51,7 @@ class InvoiceKey:
         )
 
 
-@dataclass(frozen=True, slots=True)
-class Charge:
+class Charge(NamedTuple):
     """One line billing decided to bill, before tax, currency conversion and grouping.
 
     ``order`` places the line within its invoice (billing-semantics section 6).
@@ -71,8 +72,7 @@ class Charge:
     term: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class TaxAmount:
+class TaxAmount(NamedTuple):
     """One tax detail's amount on a line."""
 
     detail_id: str
@@ -80,8 +80,7 @@ class TaxAmount:
     base_amount: Decimal | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class InvoiceLine:
+class InvoiceLine(NamedTuple):
     """A line of a produced invoice: its charge, taxes and base currency amount."""
 
     charge: Charge

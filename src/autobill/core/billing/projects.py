@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from fractions import Fraction
 from typing import TYPE_CHECKING, Final
 
 from autobill.core.billing.describe import describe
 from autobill.core.billing.model import APPROVED, BillingException, Charge, Dimensions, InvoiceKey
 from autobill.core.calendar import month_end
-from autobill.core.money import Currency, round_half_up
+from autobill.core.money import EXACT, Currency, exact_product, percent_of, round_half_up
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -159,9 +158,9 @@ def _price(
     task = data.index.tasks.get(entry.taskid) if entry.taskid else None
     task_item = task.itemid if task else None
     if not _is_time(entry):
-        amount = Fraction(entry.trx_amount)  # type: ignore[union-attr]
-        if project.expensepricing == "Markup":
-            amount *= 1 + Fraction(project.expenserate or 0) / 100
+        amount: Decimal = entry.trx_amount  # type: ignore[union-attr]
+        if project.expensepricing == "Markup" and project.expenserate:
+            amount = EXACT.add(amount, percent_of(amount, project.expenserate))
         return _Priced(
             entry, None, entry.itemid or task_item, round_half_up(amount, currency.places)
         )
@@ -170,7 +169,7 @@ def _price(
     if rate is None:
         return None
     item_id = entry.itemid or task_item or (resource.itemid if resource else None)
-    value = round_half_up(Fraction(entry.qty) * Fraction(rate), currency.places)  # type: ignore[union-attr]
+    value = round_half_up(exact_product(entry.qty, rate), currency.places)  # type: ignore[union-attr]
     return _Priced(entry, rate, item_id, value)
 
 
@@ -220,7 +219,7 @@ def _lines(
         )
     for (task_id, employee_id, rate, item_id), members in groups.items():
         quantity = sum((m.entry.qty for m in members), Decimal(0))  # type: ignore[union-attr]
-        amount = round_half_up(Fraction(quantity) * Fraction(rate), currency.places)
+        amount = round_half_up(exact_product(quantity, rate), currency.places)
         item = data.index.items.get(item_id) if item_id else None
         source = "TIMESHEETENTRY:" + ",".join(
             str(n) for n in sorted(m.entry.recordno for m in members)
