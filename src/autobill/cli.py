@@ -11,11 +11,13 @@ import typer
 from rich.console import Console
 
 from autobill import __version__
+from autobill.audit.cli import audit_app
 from autobill.core.billing import InvalidWindow, preview
 from autobill.core.report import preview_json
 from autobill.dataset import DatasetError, load_dataset
 from autobill.demo import dataset_path as demo_dataset_path
 from autobill.render import preview_tables
+from autobill.sandbox.cli import sandbox_app
 
 app = typer.Typer(
     name="autobill",
@@ -23,6 +25,8 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
 )
+app.add_typer(sandbox_app, name="sandbox")
+app.add_typer(audit_app, name="audit")
 USAGE_ERROR = 2
 
 

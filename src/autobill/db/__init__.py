@@ -1,0 +1,1 @@
+"""Storage plumbing: the declarative base, portable column types and session handling."""

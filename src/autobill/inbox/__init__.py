@@ -1,0 +1,1 @@
+"""The event inbox: accepted trigger events, stored once each."""

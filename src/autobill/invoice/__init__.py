@@ -1,0 +1,1 @@
+"""Invoice drafts: what autobill drafted, line by line, and where each line came from."""

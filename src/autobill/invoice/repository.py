@@ -1,0 +1,81 @@
+"""All SQL of invoice drafts: one draft per (company, billing key), with its lines."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+
+from autobill.db.upsert import insert_ignoring_conflict
+from autobill.invoice.mapping import draft_values, line_values
+from autobill.models import Draft, DraftLine
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
+
+    from sqlalchemy.orm import Session
+
+    from autobill.core.billing.model import Invoice
+
+
+def get_or_create_draft(
+    session: Session, *, company_id: str, billing_key: str, values: Mapping[str, Any]
+) -> tuple[Draft, bool]:
+    """Insert a draft unless the company already has one for this billing key.
+
+    Returns the draft and whether it was created now; an existing draft is returned unchanged.
+    """
+    row = {**values, "company_id": company_id, "billing_key": billing_key}
+    conflict = ("company_id", "billing_key")
+    new_id = insert_ignoring_conflict(session, Draft, row, conflict_columns=conflict)
+    draft = get_by_key(session, company_id=company_id, billing_key=billing_key)
+    if draft is None:  # pragma: no cover - the insert or the conflicting row guarantees one
+        msg = f"draft {company_id}/{billing_key} vanished"
+        raise LookupError(msg)
+    return draft, new_id is not None
+
+
+def get_by_key(session: Session, *, company_id: str, billing_key: str) -> Draft | None:
+    """Return the company's draft for ``billing_key``, if any."""
+    query = sa.select(Draft).where(Draft.company_id == company_id, Draft.billing_key == billing_key)
+    return session.scalars(query).one_or_none()
+
+
+def get(session: Session, draft_id: int) -> Draft | None:
+    """Return the draft with this id, if any."""
+    return session.get(Draft, draft_id)
+
+
+def save_invoice(  # noqa: PLR0913 - identity, invoice and provenance, all keyword-only
+    session: Session,
+    *,
+    company_id: str,
+    billing_key: str,
+    invoice: Invoice,
+    sources: Sequence[Sequence[dict[str, Any]]] = (),
+    base_currency: str | None = None,
+    trace_id: str | None = None,
+    billing_run_id: int | None = None,
+) -> tuple[Draft, bool]:
+    """Store ``invoice`` as the draft for ``billing_key`` with its lines, unless one exists.
+
+    ``sources`` gives, per line, the source records it came from. Returns the draft and whether
+    it was created now; an existing draft keeps its lines.
+    """
+    values = draft_values(invoice, base_currency=base_currency)
+    values |= {"trace_id": trace_id, "billing_run_id": billing_run_id}
+    draft, created = get_or_create_draft(
+        session, company_id=company_id, billing_key=billing_key, values=values
+    )
+    if created:
+        _add_lines(session, draft, invoice, sources)
+    return draft, created
+
+
+def _add_lines(
+    session: Session, draft: Draft, invoice: Invoice, sources: Sequence[Sequence[dict[str, Any]]]
+) -> None:
+    for position in range(len(invoice.lines)):
+        line_sources = sources[position] if position < len(sources) else ()
+        draft.lines.append(DraftLine(**line_values(invoice, position, line_sources)))
+    session.flush()

@@ -1,0 +1,1 @@
+"""The XML gateway's wire format: parsing requests, building responses and error records."""

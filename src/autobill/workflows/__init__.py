@@ -1,0 +1,1 @@
+"""Temporal orchestration: invoice and billing-run workflows, their activities and worker."""

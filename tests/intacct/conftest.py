@@ -1,0 +1,76 @@
+"""Fixtures for the Intacct client tests: recorded fixtures, a scripted gateway, fast retries."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import httpx
+import pytest
+import pytest_asyncio
+import stamina
+from fake_gateway import FakeGateway
+
+from autobill.intacct import (
+    ClientOptions,
+    IntacctClient,
+    LoginCredentials,
+    RetryPolicy,
+    SenderCredentials,
+)
+
+if TYPE_CHECKING:
+    from collections.abc import AsyncIterator, Iterator
+    from pathlib import Path
+
+SENDER = SenderCredentials("testsenderid", "pass123!")
+LOGIN = LoginCredentials("testuser", "testcompany", "testpass")
+ENDPOINT = "https://api.intacct.com/ia/xml/xmlgw.phtml"
+
+
+@pytest.fixture(autouse=True)
+def fast_retries(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Retry without sleeping (stamina testing mode), unless a test is marked ``real_retries``."""
+    if request.node.get_closest_marker("real_retries"):
+        yield
+        return
+    with stamina.set_testing(True, attempts=3):
+        yield
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Declare this folder's marker (markers must be declared)."""
+    config.addinivalue_line("markers", "real_retries: run with stamina's real backoff")
+    config.addinivalue_line("markers", "sandbox(**changes): sandbox configuration changes")
+
+
+@pytest.fixture
+def fixtures_dir(shared_dir: Path) -> Path:
+    """The recorded Intacct SDK fixtures, read in place from ``../shared``."""
+    return shared_dir / "intacct-fixtures"
+
+
+@pytest.fixture
+def gateway() -> FakeGateway:
+    """A fresh scripted gateway."""
+    return FakeGateway()
+
+
+def make_client(
+    gateway: FakeGateway, *, options: ClientOptions | None = None, tier: str | None = None
+) -> IntacctClient:
+    """A client logging in through the scripted gateway."""
+    opts = options or ClientOptions(
+        endpoint=ENDPOINT, tier_key=tier, retry=RetryPolicy(attempts=3, timeout=5)
+    )
+    http = httpx.AsyncClient(transport=httpx.MockTransport(gateway.handler))
+    return IntacctClient(sender=SENDER, login=LOGIN, options=opts, http=http)
+
+
+@pytest_asyncio.fixture
+async def client(
+    gateway: FakeGateway, request: pytest.FixtureRequest
+) -> AsyncIterator[IntacctClient]:
+    """A client on the scripted gateway with its own limiter key."""
+    intacct = make_client(gateway, tier=request.node.nodeid)
+    yield intacct
+    await intacct._http.aclose()  # noqa: SLF001 - the test owns the mock transport's client
