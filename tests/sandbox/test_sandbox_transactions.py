@@ -323,11 +323,8 @@ def test_duplicate_document_number_is_refused(client: Client) -> None:
 def test_revenue_schedule_agrees_with_core_revrec(client: Client, store: Store) -> None:
     """Posting a Daily rate line makes a schedule split exactly as autobill.core.revrec splits."""
     # given
-    from types import SimpleNamespace  # noqa: PLC0415
-
     from autobill.core.calendar import DateSpan, month_key  # noqa: PLC0415
-    from autobill.core.money import Money  # noqa: PLC0415
-    from autobill.core.revrec import _over_months  # noqa: PLC0415
+    from autobill.core.revrec import spread_over_months  # noqa: PLC0415
 
     # when
     run(client, sales_invoice())
@@ -335,9 +332,9 @@ def test_revenue_schedule_agrees_with_core_revrec(client: Client, store: Store) 
     entries = store.scan("REVRECSCHEDULEENTRY")
     got = [(e.data["POSTINGDATE"][6:] + "-" + e.data["POSTINGDATE"][:2], Decimal(e.data["AMOUNT"]))
            for e in entries]
-    span = SimpleNamespace(active=DateSpan(date(2026, 1, 15), date(2027, 1, 14)))
-    total = Money.of("960", "USD")
-    expected = _over_months(span, (total.amount, total.currency.places), daily=True)  # type: ignore[arg-type]
+    span = DateSpan(date(2026, 1, 15), date(2027, 1, 14))
+    parts = spread_over_months(span, Decimal("960.00"), places=2, daily=True)
+    expected = [(month_key(month.first), share) for month, share in parts]
     assert got == expected
     assert sum(a for _, a in got) == Decimal("960.00")
     assert month_key(date(2026, 1, 31)) == got[0][0]

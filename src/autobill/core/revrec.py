@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
     from autobill.core.billing.contracts import LineContext
     from autobill.core.billing.model import Charge, Invoice
+    from autobill.core.calendar import DateSpan
     from autobill.core.dataset import Dataset
 
 DAILY_RATE: Final = "Daily rate"
@@ -137,10 +138,27 @@ def _over_months(
     ctx: LineContext, total: tuple[Decimal, int], *, daily: bool
 ) -> list[tuple[str, Decimal]]:
     """Spread over the calendar months of the active span, by active days or equally."""
-    months = months_touched(ctx.active)
+    parts = spread_over_months(ctx.active, total[0], places=total[1], daily=daily)
+    return [(month_key(month.first), share) for month, share in parts]
+
+
+def spread_over_months(
+    span: DateSpan, total: Decimal, *, places: int, daily: bool
+) -> list[tuple[DateSpan, Decimal]]:
+    """Allocate an amount over the calendar months a span touches (Daily rate, Straight line).
+
+    Args:
+        span: the days to recognise over.
+        total: the amount, rounded to ``places``.
+        places: the currency's minor unit.
+        daily: weight each month by its days in the span (Daily rate), else equally.
+
+    Returns:
+        Each month's part of the span with its share; the shares sum to ``total``.
+    """
+    months = months_touched(span)
     weights = [m.days if daily else 1 for m in months]
-    shares = allocate_amounts(total[0], weights, places=total[1])
-    return [(month_key(m.first), share) for m, share in zip(months, shares, strict=True)]
+    return list(zip(months, allocate_amounts(total, weights, places=places), strict=True))
 
 
 def _by_milestone(

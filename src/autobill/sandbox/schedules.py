@@ -1,19 +1,24 @@
 """Revenue schedules of posted sales lines, split as ``autobill.core.revrec`` splits them.
 
 A line with a Daily rate or Straight line template is spread over the calendar months of its
-revenue span exactly as ``revrec._over_months`` spreads a contract line (the same
-``months_touched`` and ``allocate``), so the sandbox's REVRECSCHEDULEENTRY amounts agree with
-``autobill preview``; On invoice and On completion recognise the whole amount in one entry.
+revenue span with ``revrec.spread_over_months``, the function that spreads a contract line, so
+the sandbox's REVRECSCHEDULEENTRY amounts agree with ``autobill preview``. On invoice and On
+completion recognise the whole amount in one entry.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Final
 
-import autobill.core.billing  # noqa: F401 - loads core.revrec's import cycle in its working order
-from autobill.core.calendar import DateSpan, month_end, months_touched
-from autobill.core.money import Money, allocate
-from autobill.core.revrec import DAILY_RATE, ON_COMPLETION, ON_INVOICE, STRAIGHT_LINE
+from autobill.core.calendar import DateSpan, month_end
+from autobill.core.money import Money
+from autobill.core.revrec import (
+    DAILY_RATE,
+    ON_COMPLETION,
+    ON_INVOICE,
+    STRAIGHT_LINE,
+    spread_over_months,
+)
 from autobill.sandbox import changes
 from autobill.sandbox.formats import parse_date, wire
 from autobill.sandbox.xml.errors import GENERIC, could_not
@@ -34,10 +39,10 @@ def split(
     """Return (posting date, amount) entries of a line's revenue, summing to ``total``."""
     if template not in SPREAD or span is None:
         return [(on, total.amount)]
-    months = months_touched(span)
-    weights = [m.days if template == DAILY_RATE else 1 for m in months]
-    shares = allocate(total, weights)
-    return [(month_end(m.first), s.amount) for m, s in zip(months, shares, strict=True)]
+    parts = spread_over_months(
+        span, total.amount, places=total.currency.places, daily=template == DAILY_RATE
+    )
+    return [(month_end(month.first), share) for month, share in parts]
 
 
 def revenue_span(template: str, line: dict[str, str], obj: str) -> DateSpan | None:
@@ -49,8 +54,11 @@ def revenue_span(template: str, line: dict[str, str], obj: str) -> DateSpan | No
     first = parse_date(line.get("REVRECSTARTDATE", ""))
     last = parse_date(line.get("REVRECENDDATE", ""))
     if first is None or last is None or last < first:
-        raise could_not(GENERIC, f"Template {template} needs a revenue start and end date "
-                        "(end on or after start)", obj)
+        raise could_not(
+            GENERIC,
+            f"Template {template} needs a revenue start and end date (end on or after start)",
+            obj,
+        )
     return DateSpan(first, last)
 
 
@@ -62,15 +70,30 @@ def write_schedule(call: Call, document: dict[str, str], line: dict[str, str], e
     on = parse_date(document["WHENCREATED"])
     assert on is not None  # noqa: S101 - stored by create_sotransaction from a valid date
     schedule = {
-        "REVRECTEMPLATEID": template, "RECMETHOD": template, "STATUS": "In progress",
-        "DOCENTRYKEY": str(entry), "DOCHDRKEY": document["RECORDNO"], "DOCID": document["DOCID"],
-        "DOCUMENTDATE": document["WHENCREATED"], "PROJECTID": line.get("PROJECTID", ""),
-        "TASKID": line.get("TASKID", ""), **changes.stamps(call, created=True),
+        "REVRECTEMPLATEID": template,
+        "RECMETHOD": template,
+        "STATUS": "In progress",
+        "DOCENTRYKEY": str(entry),
+        "DOCHDRKEY": document["RECORDNO"],
+        "DOCID": document["DOCID"],
+        "DOCUMENTDATE": document["WHENCREATED"],
+        "PROJECTID": line.get("PROJECTID", ""),
+        "TASKID": line.get("TASKID", ""),
+        **changes.stamps(call, created=True),
     }
     key = call.store.insert("REVRECSCHEDULE", schedule, entity=call.session.entity)
     for position, (posting, amount) in enumerate(split(template, span, total, on), 1):
-        call.store.insert("REVRECSCHEDULEENTRY", {
-            "REVRECSCHEDULEKEY": str(key), "POSITION": str(position), "POSTINGDATE": wire(posting),
-            "AMOUNT": str(amount), "TRX_AMOUNT": str(amount), "CURRENCY": document["CURRENCY"],
-            "POSTED": "false", **changes.stamps(call, created=True),
-        }, entity=call.session.entity)
+        call.store.insert(
+            "REVRECSCHEDULEENTRY",
+            {
+                "REVRECSCHEDULEKEY": str(key),
+                "POSITION": str(position),
+                "POSTINGDATE": wire(posting),
+                "AMOUNT": str(amount),
+                "TRX_AMOUNT": str(amount),
+                "CURRENCY": document["CURRENCY"],
+                "POSTED": "false",
+                **changes.stamps(call, created=True),
+            },
+            entity=call.session.entity,
+        )
