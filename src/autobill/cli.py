@@ -18,6 +18,7 @@ from autobill.dataset import DatasetError, load_dataset
 from autobill.demo import dataset_path as demo_dataset_path
 from autobill.render import preview_tables
 from autobill.sandbox.cli import sandbox_app
+from autobill.workflows.cli import worker
 
 app = typer.Typer(
     name="autobill",
@@ -27,6 +28,7 @@ app = typer.Typer(
 )
 app.add_typer(sandbox_app, name="sandbox")
 app.add_typer(audit_app, name="audit")
+app.command("worker")(worker)
 USAGE_ERROR = 2
 
 

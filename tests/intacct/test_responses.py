@@ -274,6 +274,13 @@ def test_rate_limit_in_body() -> None:
                 b"<response>&x;</response>"
             ),
         ),
+        (
+            "DTD in UTF-16",
+            (
+                '<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE r [<!ENTITY a "a">]>'
+                "<response>&a;</response>"
+            ).encode("utf-16"),
+        ),
     ],
 )
 def test_xml_bombs_are_refused(_case: str, body: bytes) -> None:

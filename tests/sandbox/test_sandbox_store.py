@@ -144,3 +144,26 @@ def test_a_store_written_before_the_indexes_is_indexed_on_opening(tmp_path: Path
     # then
     assert len(reopened.where("SODOCUMENTENTRY", "DOCHDRNO", "7")) == 2
     assert reopened.count("SODOCUMENTENTRY") == 3
+
+
+def test_distinct_document_numbers_are_counted_through_deletes_and_rollbacks() -> None:
+    """The count of distinct DOCNOs follows inserts, deletes and rolled-back savepoints."""
+    # given
+    store = Store()
+    with store.transaction():
+        for docno in ("A", "A", "B"):
+            store.insert("SODOCUMENT", {"DOCNO": docno})
+    # when
+    with store.transaction():
+        store.delete("SODOCUMENT", 1)
+        kept = store.distinct("SODOCUMENT", "DOCNO")
+        mark = store.savepoint()
+        store.delete("SODOCUMENT", 2)
+        store.insert("SODOCUMENT", {"DOCNO": "C"})
+        inside = store.distinct("SODOCUMENT", "DOCNO")
+        store.rollback_to(mark)
+    # then
+    assert (kept, inside) == (2, 2)
+    assert store.distinct("SODOCUMENT", "DOCNO") == 2
+    assert store.exists("SODOCUMENT", "DOCNO", "A")
+    assert not store.exists("SODOCUMENT", "DOCNO", "C")

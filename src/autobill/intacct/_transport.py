@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from dataclasses import dataclass
 from datetime import timedelta
@@ -136,6 +137,8 @@ class XmlTransport:
                 msg = f"{type(exc).__name__} posting to the gateway: {exc}"
                 raise IntacctTransportError(msg) from exc
         _log_round_trip(functions, reply.status_code, started, None)
+        # Let a request waiting for the slot just freed go out before this one is parsed.
+        await asyncio.sleep(0)
         return classify(reply)
 
 

@@ -348,8 +348,18 @@ def session_auth(sessionid: str) -> ET.Element:
     return auth
 
 
+def function_xml(function: Function) -> str:
+    """Serialise one ``<function>`` element, as ``envelope`` writes it."""
+    return serialize(function.element())
+
+
 def envelope(
-    *, control: Control, auth: ET.Element, functions: Sequence[Function], transaction: bool = False
+    *,
+    control: Control,
+    auth: ET.Element,
+    functions: Sequence[Function],
+    transaction: bool = False,
+    written: Sequence[str] | None = None,
 ) -> bytes:
     """Serialise a request: control, then one operation with its functions.
 
@@ -358,6 +368,7 @@ def envelope(
         auth: the authentication element.
         functions: the functions, in the order their results must come back.
         transaction: whether the functions are all-or-nothing.
+        written: the functions already serialised with ``function_xml``, if they were.
 
     Returns:
         The UTF-8 request body, without whitespace between elements.
@@ -369,7 +380,8 @@ def envelope(
     operation.append(auth)
     sub(operation, "content", "\x00")
     head, tail = serialize(request).split("\x00")
-    parts = [head, *(serialize(f.element()) for f in functions), tail]
+    bodies = written if written is not None else [function_xml(f) for f in functions]
+    parts = [head, *bodies, tail]
     return XML_DECLARATION + "".join(parts).encode()
 
 

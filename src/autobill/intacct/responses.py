@@ -1,4 +1,4 @@
-"""Parse XML gateway responses (with defusedxml) into values, and raise for request failures.
+"""Parse XML gateway responses (DTDs refused) into values, and raise for request failures.
 
 Three status levels exist: ``<control>``, ``<authentication>`` and one ``<result>`` per
 function, in request order. A control or authentication failure fails the whole request and
@@ -11,10 +11,9 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeAlias
 from urllib.parse import unquote
+from xml.etree.ElementTree import ParseError
 
-import defusedxml.ElementTree as SafeET
-from defusedxml import DefusedXmlException
-
+from autobill.intacct._xml import DTDForbidden, parse_safely
 from autobill.intacct.errors import (
     ErrorDetail,
     IntacctAuthError,
@@ -140,11 +139,11 @@ def parse(body: bytes) -> Response:
 
 def _root(body: bytes) -> Element:
     try:
-        root = SafeET.fromstring(body, forbid_dtd=True)
-    except DefusedXmlException as exc:
+        root = parse_safely(body)
+    except DTDForbidden as exc:
         msg = f"refused a hostile XML response: {type(exc).__name__}"
         raise IntacctTransportError(msg, retryable=False) from exc
-    except SafeET.ParseError as exc:
+    except ParseError as exc:
         msg = f"response is not XML: {body[:80]!r}"
         raise IntacctTransportError(msg) from exc
     if root.tag != "response":

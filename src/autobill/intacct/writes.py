@@ -27,6 +27,24 @@ class Write:
 
 
 @dataclass(frozen=True, slots=True)
+class Sent:
+    """What deciding a write's outcome needs of it, kept once its function has been sent.
+
+    The function's element tree is not kept: a run of ten thousand writes would otherwise hold
+    some 350,000 elements to the end, which the garbage collector rescans again and again.
+    """
+
+    controlid: str
+    read_back: ReadBack | None = None
+    key: str | None = None
+
+    @classmethod
+    def of(cls, write: Write) -> Sent:
+        """Keep what the outcome of ``write`` depends on."""
+        return cls(write.function.controlid, write.read_back, write.key)
+
+
+@dataclass(frozen=True, slots=True)
 class WriteOutcome:
     """What a write achieved: the record's key, and whether an earlier attempt had created it."""
 
@@ -57,7 +75,7 @@ class WriteOutcome:
 
 
 def outcome(
-    write: Write, result: Result, found: dict[ReadBack, str], replay: ReplayPolicy
+    write: Write | Sent, result: Result, found: dict[ReadBack, str], replay: ReplayPolicy
 ) -> WriteOutcome:
     """Decide what a write achieved from its result and any read-back.
 
@@ -70,7 +88,7 @@ def outcome(
     Returns:
         The outcome: created now, created by an earlier attempt, or failed.
     """
-    controlid = write.function.controlid
+    controlid = write.controlid if isinstance(write, Sent) else write.function.controlid
     if result.ok:
         return WriteOutcome(controlid, result, write.key or created_key(result))
     if replay.is_replay(result):

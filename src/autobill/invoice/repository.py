@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from autobill.db.upsert import insert_ignoring_conflict
 from autobill.invoice.mapping import draft_values, line_values
-from autobill.models import Draft, DraftLine
+from autobill.models import Draft, DraftLine, Finding, Posting, ReviewDecision
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
@@ -79,3 +79,49 @@ def _add_lines(
         line_sources = sources[position] if position < len(sources) else ()
         draft.lines.append(DraftLine(**line_values(invoice, position, line_sources)))
     session.flush()
+
+
+def add_findings(session: Session, rows: Sequence[Mapping[str, Any]]) -> None:
+    """Insert findings; one whose ``dedupe_key`` is already stored is skipped."""
+    for row in rows:
+        if row.get("dedupe_key") is None:
+            session.add(Finding(**row))
+        else:
+            insert_ignoring_conflict(session, Finding, row, conflict_columns=("dedupe_key",))
+    session.flush()
+
+
+def findings_of(session: Session, *, company_id: str, billing_key: str) -> list[Finding]:
+    """Return the findings recorded for a billing key, oldest first."""
+    query = (
+        sa.select(Finding)
+        .where(Finding.company_id == company_id, Finding.billing_key == billing_key)
+        .order_by(Finding.id)
+    )
+    return list(session.scalars(query))
+
+
+def add_decision(session: Session, values: Mapping[str, Any]) -> ReviewDecision:
+    """Insert a review decision, unless the same person's same decision is already stored."""
+    query = sa.select(ReviewDecision).where(
+        ReviewDecision.draft_id == values["draft_id"],
+        ReviewDecision.decision == values["decision"],
+        ReviewDecision.decided_by == values["decided_by"],
+    )
+    existing = session.scalars(query).first()
+    if existing is not None:
+        return existing
+    decision = ReviewDecision(**values)
+    session.add(decision)
+    session.flush()
+    return decision
+
+
+def add_posting(session: Session, values: Mapping[str, Any]) -> None:
+    """Insert the draft's posting unless it is already recorded."""
+    insert_ignoring_conflict(session, Posting, values, conflict_columns=("draft_id",))
+
+
+def posting_of(session: Session, draft_id: int) -> Posting | None:
+    """Return the draft's posting, if any."""
+    return session.scalars(sa.select(Posting).where(Posting.draft_id == draft_id)).one_or_none()

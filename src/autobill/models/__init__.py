@@ -9,6 +9,7 @@ from autobill.models.draft import Draft
 from autobill.models.draft_line import DraftLine
 from autobill.models.finding import Finding
 from autobill.models.inbox_event import InboxEvent
+from autobill.models.poll_watermark import PollWatermark
 from autobill.models.posting import Posting
 from autobill.models.prompt_version import PromptVersion
 from autobill.models.review_decision import ReviewDecision
@@ -24,6 +25,7 @@ __all__ = [
     "DraftLine",
     "Finding",
     "InboxEvent",
+    "PollWatermark",
     "Posting",
     "PromptVersion",
     "ReviewDecision",

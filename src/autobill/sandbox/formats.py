@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from typing import TYPE_CHECKING, Final
 
 if TYPE_CHECKING:
@@ -22,14 +23,27 @@ def wire(value: object) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, datetime):
-        return value.strftime("%m/%d/%Y %H:%M:%S")
+        return stamp(value)
     if isinstance(value, date):
-        return value.strftime("%m/%d/%Y")
+        return _date_text(value)
     return str(value)
+
+
+# Every record written stamps the same moment, and documents share a few dates: strftime is
+# remembered rather than redone for each field.
+@lru_cache(maxsize=1024)
+def _date_text(day: date) -> str:
+    return day.strftime("%m/%d/%Y")
 
 
 def stamp(moment: datetime) -> str:
     """Render a moment as an Intacct timestamp."""
+    # Keyed with the offset: equal instants in other zones read differently.
+    return _stamp_text(moment, moment.utcoffset())
+
+
+@lru_cache(maxsize=64)
+def _stamp_text(moment: datetime, _offset: object) -> str:
     return moment.strftime("%m/%d/%Y %H:%M:%S")
 
 

@@ -10,7 +10,7 @@ size. The store keeps, in the same SQLite transaction as each insert, replace an
 - ``tallies``: the number of records of each object (name ``''``) and the number of distinct
   values of the fields in ``DISTINCT``, so counting reads no rows.
 
-Savepoint rollbacks undo them with the records they describe.
+Savepoint rollbacks undo them with the records they describe (tallies through ``Counters``).
 """
 
 from __future__ import annotations
@@ -19,9 +19,13 @@ import json
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Final
 
+from autobill.sandbox.counters import TALLIES
+
 if TYPE_CHECKING:
     import sqlite3
     from collections.abc import Mapping
+
+    from autobill.sandbox.counters import Counters
 
 # Record fields looked up by value on the write paths (a lookup on another field scans).
 INDEXED: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(
@@ -63,19 +67,23 @@ def is_counted(obj: str, field: str) -> bool:
     return (obj, field) in DISTINCT
 
 
-def add(db: sqlite3.Connection, obj: str, recordno: int, data: Mapping[str, str]) -> None:
+def add(
+    db: sqlite3.Connection, counters: Counters, obj: str, recordno: int, data: Mapping[str, str]
+) -> None:
     """Index a new record."""
-    _tally(db, obj, ROWS, 1)
-    _add_fields(db, obj, recordno, data)
+    counters.add((TALLIES, obj, ROWS), 1)
+    _add_fields(db, counters, obj, recordno, data)
 
 
-def remove(db: sqlite3.Connection, obj: str, recordno: int) -> None:
+def remove(db: sqlite3.Connection, counters: Counters, obj: str, recordno: int) -> None:
     """Forget a removed record."""
-    _tally(db, obj, ROWS, -1)
-    _remove_fields(db, obj, recordno)
+    counters.add((TALLIES, obj, ROWS), -1)
+    _remove_fields(db, counters, obj, recordno)
 
 
-def change(db: sqlite3.Connection, obj: str, recordno: int, data: Mapping[str, str]) -> None:
+def change(
+    db: sqlite3.Connection, counters: Counters, obj: str, recordno: int, data: Mapping[str, str]
+) -> None:
     """Re-index a record whose fields were overwritten (only when an indexed value changed)."""
     names = INDEXED.get(obj)
     if not names:
@@ -85,8 +93,8 @@ def change(db: sqlite3.Connection, obj: str, recordno: int, data: Mapping[str, s
     ).fetchall())
     if stored == {name: data[name] for name in names if name in data}:
         return
-    _remove_fields(db, obj, recordno)
-    _add_fields(db, obj, recordno, data)
+    _remove_fields(db, counters, obj, recordno)
+    _add_fields(db, counters, obj, recordno, data)
 
 
 def recordnos(db: sqlite3.Connection, obj: str, field: str, value: str) -> list[int]:
@@ -99,36 +107,36 @@ def recordnos(db: sqlite3.Connection, obj: str, field: str, value: str) -> list[
     return [int(recordno) for (recordno,) in found]
 
 
-def count(db: sqlite3.Connection, obj: str, name: str = ROWS) -> int:
+def count(counters: Counters, obj: str, name: str = ROWS) -> int:
     """Return an object's record count, or the number of distinct values of a counted field."""
-    found = db.execute(
-        "SELECT n FROM tallies WHERE object = ? AND name = ?", (obj, name)
-    ).fetchone()
-    return 0 if found is None else int(found[0])
+    return counters.get((TALLIES, obj, name))
 
 
-def rebuild(db: sqlite3.Connection) -> None:
+def rebuild(db: sqlite3.Connection, counters: Counters) -> None:
     """Index every stored record (a store written before the indexes existed)."""
     db.execute("DELETE FROM record_fields")
     db.execute("DELETE FROM tallies")
-    for obj, recordno, data in db.execute("SELECT object, recordno, data FROM records"):
-        add(db, str(obj), int(recordno), json.loads(str(data)))
+    counters.reset()
+    for obj, recordno, data in db.execute("SELECT object, recordno, data FROM records").fetchall():
+        add(db, counters, str(obj), int(recordno), json.loads(str(data)))
     db.execute(f"PRAGMA user_version = {VERSION}")
 
 
-def _add_fields(db: sqlite3.Connection, obj: str, recordno: int, data: Mapping[str, str]) -> None:
+def _add_fields(
+    db: sqlite3.Connection, counters: Counters, obj: str, recordno: int, data: Mapping[str, str]
+) -> None:
     for name in INDEXED.get(obj, ()):
         value = data.get(name)
         if value is None:
             continue
         if (obj, name) in DISTINCT and not _has_value(db, obj, name, value):
-            _tally(db, obj, name, 1)
+            counters.add((TALLIES, obj, name), 1)
         db.execute(
             "INSERT INTO record_fields VALUES (?, ?, ?, ?)", (obj, recordno, name, str(value))
         )
 
 
-def _remove_fields(db: sqlite3.Connection, obj: str, recordno: int) -> None:
+def _remove_fields(db: sqlite3.Connection, counters: Counters, obj: str, recordno: int) -> None:
     if obj not in INDEXED:
         return
     removed = db.execute(
@@ -137,7 +145,7 @@ def _remove_fields(db: sqlite3.Connection, obj: str, recordno: int) -> None:
     ).fetchall()
     for name, value in removed:
         if (obj, name) in DISTINCT and not _has_value(db, obj, str(name), str(value)):
-            _tally(db, obj, str(name), -1)
+            counters.add((TALLIES, obj, str(name)), -1)
 
 
 def _has_value(db: sqlite3.Connection, obj: str, name: str, value: str) -> bool:
@@ -146,11 +154,3 @@ def _has_value(db: sqlite3.Connection, obj: str, name: str, value: str) -> bool:
         (obj, name, value),
     ).fetchone()
     return found is not None
-
-
-def _tally(db: sqlite3.Connection, obj: str, name: str, step: int) -> None:
-    db.execute(
-        "INSERT INTO tallies VALUES (?, ?, ?) ON CONFLICT (object, name) "
-        "DO UPDATE SET n = n + excluded.n",
-        (obj, name, step),
-    )

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final, TypeAlias
 
 from autobill.sandbox import indexes
+from autobill.sandbox.counters import SEQUENCES, Counters
 from autobill.sandbox.objects import lookup
 
 if TYPE_CHECKING:
@@ -55,13 +56,15 @@ class Store:
         self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
         self._db.executescript(_SCHEMA + indexes.SCHEMA)
         self._lock = threading.RLock()
-        self._savepoints = 0
+        self._depth = 0  # open savepoints
+        self._in_transaction = False
+        self._counters = Counters(self._db)
         # Lookups by id, per object: dropped when the object is written and on any rollback.
         self._memo: _Memo = {}
         with self.transaction():
             (version,) = self._db.execute("PRAGMA user_version").fetchone()
             if int(version) < indexes.VERSION:
-                indexes.rebuild(self._db)
+                indexes.rebuild(self._db, self._counters)
 
     def close(self) -> None:
         """Close the database."""
@@ -73,55 +76,59 @@ class Store:
         """Run the block as one transaction: committed if it returns, rolled back if it raises."""
         with self._lock:
             self._db.execute("BEGIN")
+            self._in_transaction, self._depth = True, 0
             try:
                 yield
+                self._counters.flush()
+                self._db.execute("COMMIT")
             except BaseException:
-                self._db.execute("ROLLBACK")
+                if self._db.in_transaction:
+                    self._db.execute("ROLLBACK")
                 self._memo.clear()
+                self._counters.reset()
                 raise
-            self._db.execute("COMMIT")
+            finally:
+                self._in_transaction = False
 
     def savepoint(self) -> str:
         """Open a savepoint inside the current transaction and return its name."""
-        self._savepoints += 1
-        name = f"sp{self._savepoints}"
+        # Named by depth (savepoints nest): the same few statements, prepared once.
+        self._depth += 1
+        name = f"sp{self._depth}"
         self._db.execute(f"SAVEPOINT {name}")
+        self._counters.mark()
         return name
 
     def release(self, name: str) -> None:
         """Keep what was done since the savepoint."""
         self._db.execute(f"RELEASE {name}")
+        self._counters.drop()
+        self._depth -= 1
 
     def rollback_to(self, name: str) -> None:
         """Undo everything since the savepoint, and close it."""
         self._db.execute(f"ROLLBACK TO {name}")
         self._db.execute(f"RELEASE {name}")
         self._memo.clear()
+        self._counters.restore()
+        self._depth -= 1
 
     def insert(self, obj: str, data: dict[str, str], *, entity: str = "") -> int:
         """Store a new record, numbering it unless ``data`` carries a RECORDNO; return it."""
         # RECORDNOs are never reused, even after a delete (§9.16: a recreated record is new).
         if data.get("RECORDNO"):
             recordno = int(data["RECORDNO"])
-            self._db.execute(
-                "INSERT INTO sequences VALUES (?, ?) ON CONFLICT (object) "
-                "DO UPDATE SET last = MAX(last, excluded.last)",
-                (obj, recordno),
-            )
+            self._counters.raise_to((SEQUENCES, obj, ""), recordno)
         else:
-            (last,) = self._db.execute(
-                "INSERT INTO sequences VALUES (?, 1) ON CONFLICT (object) "
-                "DO UPDATE SET last = last + 1 RETURNING last",
-                (obj,),
-            ).fetchone()
-            recordno = int(last)
+            recordno = self._counters.add((SEQUENCES, obj, ""), 1)
         data = {**data, "RECORDNO": str(recordno)}
         self._memo.pop(obj, None)
         self._db.execute(
             "INSERT INTO records (object, recordno, rid, entity, data) VALUES (?, ?, ?, ?, ?)",
             (obj, recordno, _rid(obj, data), entity, json.dumps(data)),
         )
-        indexes.add(self._db, obj, recordno, data)
+        indexes.add(self._db, self._counters, obj, recordno, data)
+        self._autocommitted()
         return recordno
 
     def replace(self, row: Row) -> None:
@@ -131,7 +138,8 @@ class Store:
             "UPDATE records SET data = ?, rid = ? WHERE object = ? AND recordno = ?",
             (json.dumps(row.data), _rid(row.object, row.data), row.object, row.recordno),
         )
-        indexes.change(self._db, row.object, row.recordno, row.data)
+        indexes.change(self._db, self._counters, row.object, row.recordno, row.data)
+        self._autocommitted()
 
     def delete(self, obj: str, recordno: int) -> None:
         """Remove a record."""
@@ -141,7 +149,8 @@ class Store:
             (obj, recordno),
         ).fetchall()
         if gone:
-            indexes.remove(self._db, obj, recordno)
+            indexes.remove(self._db, self._counters, obj, recordno)
+        self._autocommitted()
 
     def get(self, obj: str, recordno: int) -> Row | None:
         """Return the record with this RECORDNO, or None."""
@@ -214,10 +223,15 @@ class Store:
         with self._lock:
             return bool(indexes.recordnos(self._db, obj, field, value))
 
+    def next_recordno(self, obj: str) -> int:
+        """Return the RECORDNO the next record of an object will get (inside a transaction)."""
+        with self._lock:
+            return self._counters.get((SEQUENCES, obj, "")) + 1
+
     def count(self, obj: str) -> int:
         """Return how many records of an object are stored, without reading them."""
         with self._lock:
-            return indexes.count(self._db, obj)
+            return indexes.count(self._counters, obj)
 
     def distinct(self, obj: str, field: str) -> int:
         """Return how many distinct values a field has among the records that have it.
@@ -227,7 +241,7 @@ class Store:
         if not indexes.is_counted(obj, field):
             return len({row.data[field] for row in self.scan(obj) if field in row.data})
         with self._lock:
-            return indexes.count(self._db, obj, field)
+            return indexes.count(self._counters, obj, field)
 
     def counts(self) -> dict[str, int]:
         """Return the number of records of each object that has any."""
@@ -261,6 +275,11 @@ class Store:
                 "DO UPDATE SET transactions = transactions + excluded.transactions",
                 (company, day, transactions),
             )
+
+    def _autocommitted(self) -> None:
+        # A write outside transaction() is committed at once: so are the counters it moved.
+        if not self._in_transaction:
+            self._counters.flush()
 
     def meter(self) -> list[tuple[str, str, int]]:
         """Return (company, day, transactions) for every metered day."""

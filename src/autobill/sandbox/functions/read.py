@@ -7,7 +7,7 @@ from xml.etree.ElementTree import Element
 
 from autobill.sandbox.functions.context import Outcome, object_named, text_of
 from autobill.sandbox.query import QueryInvalid, compile_query
-from autobill.sandbox.render import all_fields, record
+from autobill.sandbox.render import all_fields, written_record
 from autobill.sandbox.xml.errors import fail
 
 if TYPE_CHECKING:
@@ -45,9 +45,9 @@ def records_data(
     call: Call, definition: ObjectDef, rows: list[Row], fields: tuple[str, ...] | None, tag: str
 ) -> list[Element]:
     """Build one record element per row, with the asked fields or all of them."""
+    custom = call.config.custom_fields
     return [
-        record(tag, row.data, fields or all_fields(definition, row.data, call.config.custom_fields),
-               nested=True)
+        written_record(tag, row.data, fields or all_fields(definition, row.data, custom))
         for row in rows
     ]
 

@@ -31,7 +31,6 @@ from autobill.sandbox.schedules import revenue_span, write_schedule
 from autobill.sandbox.xml.errors import GENERIC, REQUIRED_ERRNO, could_not, fail
 
 if TYPE_CHECKING:
-    from decimal import Decimal
     from xml.etree.ElementTree import Element
 
     from autobill.sandbox.functions.context import Call
@@ -59,8 +58,11 @@ def create_sotransaction(call: Call, element: Element) -> Outcome:
     created = required_date(element, "datecreated", OBJ)
     state = check_state(text_of(element, "state") or "Pending")
     money = currency_of(call, element, created, OBJ)
-    number = text_of(element, "documentno") or _next_number(call, docpar)
-    check_unique_number(call, "SODOCUMENT", "DOCNO", number, {"DOCPARID": docpar})
+    number = text_of(element, "documentno")
+    if number:
+        check_unique_number(call, "SODOCUMENT", "DOCNO", number, {"DOCPARID": docpar})
+    else:
+        number = _next_number(call, docpar)  # a free number: no need to check it
     header_dims = {"PROJECTID": text_of(element, "projectid")}
     check_dimensions(call, header_dims, customerid, OBJ)
     items = element.findall("sotransitems/sotransitem")
@@ -79,10 +81,16 @@ def create_sotransaction(call: Call, element: Element) -> Outcome:
         "CREATEDFROM": text_of(element, "createdfrom"), **header_dims,
         **custom_fields(call, element, OBJ), **changes.stamps(call, created=True),
     }
+    if state == "Draft":
+        # Stored as move_to would leave it (fields in the same order), without rewriting it.
+        header["RECORDNO"] = str(call.store.next_recordno("SODOCUMENT"))
+        header |= _total_fields([line["TRX_VALUE"] for line in lines],
+                                [line["VALUE"] for line in lines])
     recordno = call.store.insert("SODOCUMENT", header, entity=call.session.entity)
     store_lines(call, recordno, header["DOCID"], lines)
     changes.audit(call, "SODOCUMENT", recordno, changes.CREATED, header["DOCID"])
-    move_to(call, recordno, state)
+    if state != "Draft":
+        move_to(call, recordno, state)
     return Outcome([key(header["DOCID"])], writes=1)
 
 
@@ -104,7 +112,7 @@ def _next_number(call: Call, docpar: str) -> str:
 
 def parse_line(call: Call, item: Element, customerid: str, money: Currencies) -> dict[str, str]:
     """Validate one ``sotransitem`` and return its SODOCUMENTENTRY fields, priced."""
-    fields = {name: text_of(item, tag) for tag, name in LINE_FIELDS.items() if text_of(item, tag)}
+    fields = _line_fields(item)
     fields["ITEMID"] = text_of(item, "itemid")
     if not fields["ITEMID"]:
         raise could_not(REQUIRED_ERRNO, "Required field itemid is missing", OBJ)
@@ -131,6 +139,15 @@ def parse_line(call: Call, item: Element, customerid: str, money: Currencies) ->
     return fields
 
 
+def _line_fields(item: Element) -> dict[str, str]:
+    """Return the non-empty ``LINE_FIELDS`` of a line, in that order (the first of each tag)."""
+    texts: dict[str, str] = {}
+    for child in item:
+        if child.tag in LINE_FIELDS and child.tag not in texts:
+            texts[child.tag] = (child.text or "").strip()
+    return {name: texts[tag] for tag, name in LINE_FIELDS.items() if texts.get(tag)}
+
+
 def store_lines(call: Call, header: int, docid: str, lines: list[dict[str, str]]) -> None:
     """Store a new document's lines."""
     # read returns LINE_NO 0-based while update_sotransaction's line_num is 1-based (§4.1).
@@ -154,9 +171,8 @@ def move_to(call: Call, recordno: int, state: str) -> None:
     if fields["STATE"] != "Draft" and state == "Draft":
         raise fail(GENERIC, "A posted transaction cannot be returned to Draft")
     lines = lines_of(call, recordno)
-    totals = _totals(lines)
-    fields |= {"STATE": state, "TRX_TOTAL": str(totals[0]), "TOTAL": str(totals[1])}
-    fields |= {"TRX_SUBTOTAL": str(totals[0]), "SUBTOTAL": str(totals[1])}
+    fields["STATE"] = state
+    fields |= _total_fields([r.data["TRX_VALUE"] for r in lines], [r.data["VALUE"] for r in lines])
     if state != "Draft" and fields["DOCPARID"] == "Sales Invoice":
         day = parse_date(fields["WHENCREATED"])
         assert day is not None  # noqa: S101 - stored from a valid legacy date
@@ -166,10 +182,12 @@ def move_to(call: Call, recordno: int, state: str) -> None:
     call.store.replace(type(row)(row.object, row.recordno, row.entity, fields))
 
 
-def _totals(lines: list[Row]) -> tuple[Decimal, Decimal]:
-    trx = sum((amount_of(r.data["TRX_VALUE"], OBJ) for r in lines), amount_of("0", OBJ))
-    base = sum((amount_of(r.data["VALUE"], OBJ) for r in lines), amount_of("0", OBJ))
-    return trx, base
+def _total_fields(trx_values: list[str], base_values: list[str]) -> dict[str, str]:
+    """The header's totals of lines' transaction and base values."""
+    trx = sum((amount_of(value, OBJ) for value in trx_values), amount_of("0", OBJ))
+    base = sum((amount_of(value, OBJ) for value in base_values), amount_of("0", OBJ))
+    return {"TRX_TOTAL": str(trx), "TOTAL": str(base), "TRX_SUBTOTAL": str(trx),
+            "SUBTOTAL": str(base)}
 
 
 def currencies_of(document: dict[str, str]) -> Currencies:

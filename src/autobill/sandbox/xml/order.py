@@ -8,6 +8,7 @@ where the PHP SDK writes them (newer than the 2019 XSD).
 
 from __future__ import annotations
 
+from functools import cache
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Final
 
@@ -66,9 +67,14 @@ LINES: Final[Mapping[str, tuple[str, Ranks]]] = MappingProxyType({
 })
 
 
+@cache
+def _positions(ranks: Ranks) -> Mapping[str, int]:
+    return {name: rank for rank, names in enumerate(ranks) for name in names}
+
+
 def misplaced(element: Element, ranks: Ranks) -> str | None:
     """Return the first child that is unknown or out of schema order, or None."""
-    position = {name: rank for rank, names in enumerate(ranks) for name in names}
+    position = _positions(ranks)
     last = -1
     for child in element:
         rank = position.get(child.tag)

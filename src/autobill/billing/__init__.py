@@ -1,0 +1,1 @@
+"""Billing from Intacct: what an event bills, read from Intacct and computed with the core."""

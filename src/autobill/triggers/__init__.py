@@ -1,0 +1,1 @@
+"""Triggers: webhook event schemas, the inbox dispatcher and the Intacct change poller."""

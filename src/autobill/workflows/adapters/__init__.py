@@ -1,0 +1,1 @@
+"""The real implementations of the workflow ports: our database, Intacct and the core."""

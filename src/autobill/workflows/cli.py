@@ -1,0 +1,26 @@
+"""``autobill worker``: the Temporal worker on the configured Temporal, database and Intacct."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+
+from rich.console import Console
+
+from autobill.config import load_settings
+from autobill.workflows.wiring import serve
+
+
+def worker() -> None:
+    """Run the worker (both workflows, every activity) until Ctrl-C."""
+    settings = load_settings()
+    temporal = settings.temporal
+    Console(stderr=True).print(
+        f"autobill worker: task queue {temporal.task_queue!r} on {temporal.address} "
+        f"({temporal.namespace}); Ctrl-C stops it",
+        markup=False,
+        highlight=False,
+    )
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(serve(settings))
+
