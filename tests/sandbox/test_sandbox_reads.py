@@ -42,6 +42,22 @@ def test_read_by_query_nests_dotted_fields(client: Client) -> None:
     assert result.findtext("data/customer/DISPLAYCONTACT/MAILADDRESS/CITY") == "Albany"
 
 
+def test_indented_and_compact_answers_hold_the_same_records(client: Client) -> None:
+    """Records written straight to text (compact answers) match the indented answer's."""
+    # given
+    body = envelope(function("<readByQuery><object>CUSTOMER</object><query/><fields>*</fields>"
+                             "</readByQuery>"))
+    indented = body.replace(b"<includewhitespace>false", b"<includewhitespace>true")
+    # when
+    compact, pretty = (client.post("/ia/xml/xmlgw.phtml", content=b).text for b in (body, indented))
+    # then
+    assert "\n    " in pretty
+    assert "\n" not in compact.split("\n", 1)[1]
+    assert "".join(line.strip() for line in pretty.splitlines()) == "".join(compact.splitlines())
+    assert "<DISPLAYCONTACT><" in compact
+    assert "<MAILADDRESS><" in compact
+
+
 def test_paging_with_read_more_visits_every_record_once(client: Client) -> None:
     """ReadByQuery then readMore by resultId returns each record once, then resultId ends."""
     # given

@@ -20,13 +20,7 @@ from autobill.intacct.idempotency import ReadBack, ReplayPolicy
 from autobill.intacct.limits import DEFAULT_CONCURRENCY, limiter_for
 from autobill.intacct.meter import Meter, Usage
 from autobill.intacct.paging import more_pages, query_pages, read_by_query_pages
-from autobill.intacct.payloads import (
-    Control,
-    envelope,
-    function_xml,
-    read_by_query,
-    session_auth,
-)
+from autobill.intacct.payloads import Control, envelope, read_by_query, session_auth
 from autobill.intacct.query import IN_LIST_MAX, in_list
 from autobill.intacct.session import SessionManager
 from autobill.intacct.writes import Sent, Write, WriteOutcome, outcome
@@ -189,17 +183,11 @@ class IntacctClient:
         *,
         transaction: bool,
     ) -> Response:
-        written: list[str] = []
-        for count, function in enumerate(functions, 1):
-            written.append(function_xml(function))
-            if count % _Chunks.YIELD_EVERY == 0:
-                await asyncio.sleep(0)  # other requests' answers are read meanwhile
         body = envelope(
             control=self._control(uniqueid=any(f.records for f in functions)),
             auth=session_auth(session.sessionid),
             functions=functions,
             transaction=transaction,
-            written=written,
         )
         return await self._transport.send(session.endpoint, body, functions)
 
@@ -380,7 +368,8 @@ class _Chunks:
         async with self._lock:
             chunk: list[Function] = []
             for item in self._items:
-                chunk.append(item)
+                # Serialised as pulled: only the text waits for the request, not the tree.
+                chunk.append(item.written())
                 if len(chunk) == self._size:
                     break
                 if len(chunk) % self.YIELD_EVERY == 0:

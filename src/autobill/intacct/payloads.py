@@ -7,6 +7,7 @@ a request. Standard library only, so the sandbox can share these definitions.
 
 from __future__ import annotations
 
+import dataclasses
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from decimal import Decimal
@@ -34,11 +35,23 @@ class Function:
     controlid: str
     body: ET.Element
     records: int = 0
+    # The ``<function>`` element already serialised (``written``); its body then keeps its tag.
+    xml: str | None = dataclasses.field(default=None, compare=False, repr=False)
 
     @property
     def name(self) -> str:
         """The function element's name, as echoed in ``<result><function>``."""
         return self.body.tag
+
+    def written(self) -> Function:
+        """Serialise the function now, keeping the text rather than the element tree.
+
+        A batch in flight holds thousands of functions: their trees would be rescanned by the
+        garbage collector until the answers came back.
+        """
+        if self.xml is not None:
+            return self
+        return Function(self.controlid, ET.Element(self.body.tag), self.records, function_xml(self))
 
     def element(self) -> ET.Element:
         """The ``<function>`` element wrapping the body."""
@@ -350,16 +363,11 @@ def session_auth(sessionid: str) -> ET.Element:
 
 def function_xml(function: Function) -> str:
     """Serialise one ``<function>`` element, as ``envelope`` writes it."""
-    return serialize(function.element())
+    return function.xml if function.xml is not None else serialize(function.element())
 
 
 def envelope(
-    *,
-    control: Control,
-    auth: ET.Element,
-    functions: Sequence[Function],
-    transaction: bool = False,
-    written: Sequence[str] | None = None,
+    *, control: Control, auth: ET.Element, functions: Sequence[Function], transaction: bool = False
 ) -> bytes:
     """Serialise a request: control, then one operation with its functions.
 
@@ -368,7 +376,6 @@ def envelope(
         auth: the authentication element.
         functions: the functions, in the order their results must come back.
         transaction: whether the functions are all-or-nothing.
-        written: the functions already serialised with ``function_xml``, if they were.
 
     Returns:
         The UTF-8 request body, without whitespace between elements.
@@ -380,8 +387,7 @@ def envelope(
     operation.append(auth)
     sub(operation, "content", "\x00")
     head, tail = serialize(request).split("\x00")
-    bodies = written if written is not None else [function_xml(f) for f in functions]
-    parts = [head, *bodies, tail]
+    parts = [head, *(function_xml(f) for f in functions), tail]
     return XML_DECLARATION + "".join(parts).encode()
 
 

@@ -3,8 +3,8 @@
 Every insert moves a sequence and a tally. Upserting their rows costs more than the record's own
 insert, so a transaction keeps them in memory and writes the changed ones just before it
 commits. A savepoint snapshots them and a rollback to it restores the snapshot, so they undo
-with the records exactly as the rows would; a rolled-back transaction forgets them and they are
-read again. One ``Store`` writes a database file at a time (a second writer would be unseen).
+with the records exactly as the rows would; each transaction reads them afresh, and a
+rolled-back one forgets them.
 """
 
 from __future__ import annotations

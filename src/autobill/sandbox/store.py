@@ -4,7 +4,7 @@ Record fields are kept as Intacct renders them (§9.14 formats, nested fields as
 one JSON document per record. A request is one SQLite transaction; functions nest savepoints.
 Declared fields are indexed by value and record counts are kept as records are written
 (``indexes.py``), so the write paths look records up without scanning an object. Lookups by id
-(``find``, ``first``) are remembered, decoded, until the object is written or a rollback.
+(``find``, ``first``) are remembered, decoded, within a transaction until the object is written.
 """
 
 from __future__ import annotations
@@ -59,7 +59,7 @@ class Store:
         self._depth = 0  # open savepoints
         self._in_transaction = False
         self._counters = Counters(self._db)
-        # Lookups by id, per object: dropped when the object is written and on any rollback.
+        # Lookups by id during a transaction, per object: dropped when the object is written.
         self._memo: _Memo = {}
         with self.transaction():
             (version,) = self._db.execute("PRAGMA user_version").fetchone()
@@ -77,6 +77,9 @@ class Store:
         with self._lock:
             self._db.execute("BEGIN")
             self._in_transaction, self._depth = True, 0
+            # Read afresh in each transaction: another connection may have written the file.
+            self._memo.clear()
+            self._counters.reset()
             try:
                 yield
                 self._counters.flush()
@@ -181,6 +184,9 @@ class Store:
         self, obj: str, key: tuple[str, str], load: Callable[[], tuple[object, ...] | None]
     ) -> Row | None:
         with self._lock:
+            if not self._in_transaction:
+                found = load()
+                return None if found is None else _row(found)
             memo = self._memo.setdefault(obj, {})
             if key in memo:
                 row = memo[key]
@@ -226,11 +232,13 @@ class Store:
     def next_recordno(self, obj: str) -> int:
         """Return the RECORDNO the next record of an object will get (inside a transaction)."""
         with self._lock:
+            self._fresh_counters()
             return self._counters.get((SEQUENCES, obj, "")) + 1
 
     def count(self, obj: str) -> int:
         """Return how many records of an object are stored, without reading them."""
         with self._lock:
+            self._fresh_counters()
             return indexes.count(self._counters, obj)
 
     def distinct(self, obj: str, field: str) -> int:
@@ -241,6 +249,7 @@ class Store:
         if not indexes.is_counted(obj, field):
             return len({row.data[field] for row in self.scan(obj) if field in row.data})
         with self._lock:
+            self._fresh_counters()
             return indexes.count(self._counters, obj, field)
 
     def counts(self) -> dict[str, int]:
@@ -275,6 +284,11 @@ class Store:
                 "DO UPDATE SET transactions = transactions + excluded.transactions",
                 (company, day, transactions),
             )
+
+    def _fresh_counters(self) -> None:
+        # Outside a transaction nothing is pending: read the committed rows.
+        if not self._in_transaction:
+            self._counters.reset()
 
     def _autocommitted(self) -> None:
         # A write outside transaction() is committed at once: so are the counters it moved.
