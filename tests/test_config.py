@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -108,3 +109,25 @@ def test_a_float_amount_is_refused() -> None:
     # when / then
     with pytest.raises(ValidationError, match="is a float"):
         load_settings()
+
+
+def test_operator_settings_come_from_the_file_and_the_environment(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The review wait, the ports and Intacct's webhook secret are read and the secret masked."""
+    # given
+    file = '\n[webhook]\nintacct_secret = "intacct-key"\n\n[web]\nport = 9000\n'
+    Path("autobill.toml").write_text(file, "utf-8")
+    monkeypatch.setenv("AUTOBILL_REVIEW__ESCALATE_AFTER", "PT4H")
+    monkeypatch.setenv("AUTOBILL_SANDBOX__PORT", "9100")
+    # when
+    settings = load_settings()
+    # then
+    assert settings.review.escalate_after == timedelta(hours=4)
+    assert (settings.web.host, settings.web.port, settings.sandbox.port) == (
+        "127.0.0.1",
+        9000,
+        9100,
+    )
+    assert settings.triggers.dispatch_interval_seconds == 1.0
+    assert "intacct-key" not in repr(settings)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from datetime import date
 from pathlib import Path  # noqa: TC003 - Typer reads the annotations at run time
 from typing import Annotated, Literal
 
@@ -16,6 +15,11 @@ from autobill.core.billing import InvalidWindow, preview
 from autobill.core.report import preview_json
 from autobill.dataset import DatasetError, load_dataset
 from autobill.demo import dataset_path as demo_dataset_path
+from autobill.ops.common import parse_day
+from autobill.ops.drafts import drafts_app
+from autobill.ops.run import run, schedule
+from autobill.ops.serve import serve
+from autobill.ops.up import up
 from autobill.render import preview_tables
 from autobill.sandbox.cli import sandbox_app
 from autobill.workflows.cli import worker
@@ -28,16 +32,13 @@ app = typer.Typer(
 )
 app.add_typer(sandbox_app, name="sandbox")
 app.add_typer(audit_app, name="audit")
+app.add_typer(drafts_app, name="drafts")
 app.command("worker")(worker)
+app.command("serve")(serve)
+app.command("up")(up)
+app.command("run")(run)
+app.command("schedule")(schedule)
 USAGE_ERROR = 2
-
-
-def _day(value: str) -> date:
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        msg = f"{value!r} is not a date (YYYY-MM-DD)"
-        raise typer.BadParameter(msg) from None
 
 
 def dataset_file(value: Path) -> Path:
@@ -72,8 +73,8 @@ def preview_command(
     ] = "table",
 ) -> None:
     """Show what would be billed: invoices, revenue schedules and exceptions, from a dataset."""
-    as_of_day = _day(as_of)
-    start_day = None if start is None else _day(start)
+    as_of_day = parse_day(as_of)
+    start_day = None if start is None else parse_day(start)
     err = Console(stderr=True)
     try:
         data = load_dataset(dataset_file(dataset))

@@ -8,6 +8,7 @@ file: the one named by ``AUTOBILL_CONFIG``, else ``autobill.toml`` in the workin
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Final
@@ -60,10 +61,30 @@ class TemporalSettings(BaseModel):
 
 
 class WebhookSettings(BaseModel):
-    """Inbound webhook signing: the shared HMAC secret and the accepted clock skew."""
+    """Inbound webhook signing: the shared HMAC secrets and the accepted clock skew."""
 
     secret: SecretStr | None = None
+    intacct_secret: SecretStr | None = None
     replay_window_seconds: int = 300
+
+
+class TriggerSettings(BaseModel):
+    """How accepted events move on: the dispatcher's round when nothing wakes it."""
+
+    dispatch_interval_seconds: float = 1.0
+
+
+class WebSettings(BaseModel):
+    """Where ``autobill serve`` and ``autobill up`` serve the web app."""
+
+    host: str = "127.0.0.1"
+    port: int = 8000
+
+
+class SandboxSettings(BaseModel):
+    """The local Intacct sandbox ``autobill up`` serves when no credentials are configured."""
+
+    port: int = 8765
 
 
 def _no_float(value: object) -> object:
@@ -78,9 +99,10 @@ ExactDecimal = Annotated[Decimal, BeforeValidator(_no_float)]
 
 
 class ReviewSettings(BaseModel):
-    """The review policy: drafts below this total with no findings are approved automatically."""
+    """The review policy: the auto-approval limit, and how long a review waits to escalate."""
 
     auto_approve_below: ExactDecimal = Decimal(1000)
+    escalate_after: timedelta = timedelta(days=2)
 
 
 class Settings(BaseSettings):
@@ -100,6 +122,9 @@ class Settings(BaseSettings):
     temporal: TemporalSettings = TemporalSettings()
     webhook: WebhookSettings = WebhookSettings()
     review: ReviewSettings = ReviewSettings()
+    triggers: TriggerSettings = TriggerSettings()
+    web: WebSettings = WebSettings()
+    sandbox: SandboxSettings = SandboxSettings()
 
     @model_validator(mode="after")
     def _default_database(self) -> Settings:

@@ -125,3 +125,41 @@ def add_posting(session: Session, values: Mapping[str, Any]) -> None:
 def posting_of(session: Session, draft_id: int) -> Posting | None:
     """Return the draft's posting, if any."""
     return session.scalars(sa.select(Posting).where(Posting.draft_id == draft_id)).one_or_none()
+
+
+def list_drafts(
+    session: Session, *, statuses: Sequence[str] | None = None, limit: int = 100
+) -> list[Draft]:
+    """Return drafts, newest first, optionally only those in one of ``statuses``."""
+    query = sa.select(Draft).order_by(Draft.id.desc()).limit(limit)
+    if statuses is not None:
+        query = query.where(Draft.status.in_(statuses))
+    return list(session.scalars(query))
+
+
+def findings_of_draft(session: Session, draft: Draft) -> list[Finding]:
+    """Return the findings of a draft: attached to it or to its billing key, oldest first."""
+    query = (
+        sa.select(Finding)
+        .where(
+            sa.or_(
+                Finding.draft_id == draft.id,
+                sa.and_(
+                    Finding.company_id == draft.company_id,
+                    Finding.billing_key == draft.billing_key,
+                ),
+            )
+        )
+        .order_by(Finding.id)
+    )
+    return list(session.scalars(query))
+
+
+def decisions_of(session: Session, draft_id: int) -> list[ReviewDecision]:
+    """Return the review decisions of a draft, oldest first."""
+    query = (
+        sa.select(ReviewDecision)
+        .where(ReviewDecision.draft_id == draft_id)
+        .order_by(ReviewDecision.id)
+    )
+    return list(session.scalars(query))

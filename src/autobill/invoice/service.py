@@ -6,6 +6,14 @@ from typing import TYPE_CHECKING, Any
 
 from autobill.db.base import utc_now
 from autobill.invoice import repository
+from autobill.invoice.schemas import (
+    Amount,
+    DecisionView,
+    DraftDetail,
+    DraftLineView,
+    DraftSummary,
+    FindingView,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
@@ -16,6 +24,7 @@ if TYPE_CHECKING:
     from autobill.models import Draft
 
 PARKED = "parked"
+UNDECIDED = "drafted"
 
 
 class DraftNotFound(LookupError):
@@ -154,3 +163,68 @@ def park(  # noqa: PLR0913 - a parked invoice's parts, keyword-only
         draft.status = PARKED
         draft.updated_at = utc_now()
         session.flush()
+
+
+def undecided_drafts(session: Session, *, limit: int = 100) -> list[Draft]:
+    """Return the drafts nobody has decided yet (only these can await a review), newest first."""
+    return repository.list_drafts(session, statuses=[UNDECIDED], limit=limit)
+
+
+def list_drafts(session: Session, *, limit: int = 100) -> list[Draft]:
+    """Return every draft, newest first."""
+    return repository.list_drafts(session, limit=limit)
+
+
+def summary(draft: Draft, *, waiting: bool) -> DraftSummary:
+    """Return the list view of a draft."""
+    return DraftSummary(
+        id=draft.id,
+        company_id=draft.company_id,
+        billing_key=draft.billing_key,
+        status=draft.status,
+        customer_id=draft.customer_id,
+        invoice_on=draft.invoice_on,
+        total=Amount.of_minor(draft.total_amount_minor, draft.currency),
+        intacct_key=draft.intacct_key,
+        waiting=waiting,
+    )
+
+
+def detail(session: Session, draft: Draft, *, waiting: bool) -> DraftDetail:
+    """Return a draft with its lines and their sources, its findings and its decisions."""
+    currency = draft.currency
+    lines = [
+        DraftLineView(
+            position=line.position,
+            kind=line.kind,
+            description=line.description,
+            item_id=line.item_id,
+            quantity=line.quantity,
+            unit_price=line.unit_price,
+            amount=Amount.of_minor(line.line_amount_minor, currency),
+            period_start_on=line.period_start_on,
+            period_end_on=line.period_end_on,
+            gl_account=line.gl_account,
+            sources=list(line.sources),
+        )
+        for line in draft.lines
+    ]
+    findings = [
+        FindingView(kind=f.kind, source=f.source, message=f.message, severity=f.severity)
+        for f in repository.findings_of_draft(session, draft)
+    ]
+    decisions = [
+        DecisionView(
+            decision=d.decision, decided_by=d.decided_by, decided_at=d.decided_at, reason=d.reason
+        )
+        for d in repository.decisions_of(session, draft.id)
+    ]
+    return DraftDetail(
+        summary=summary(draft, waiting=waiting),
+        subtotal=Amount.of_minor(draft.subtotal_amount_minor, currency),
+        tax=Amount.of_minor(draft.tax_amount_minor, currency),
+        due_on=draft.due_on,
+        lines=lines,
+        findings=findings,
+        decisions=decisions,
+    )

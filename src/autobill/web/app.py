@@ -12,14 +12,16 @@ from fastapi import FastAPI
 
 from autobill.db.session import create_engine, session_factory
 from autobill.triggers.dispatcher import DEFAULT_INTERVAL_SECONDS, Dispatcher
-from autobill.web import api, exception_handlers, webhooks
+from autobill.web import api, drafts, exception_handlers, webhooks
 from autobill.web.deps import WebState
 from autobill.web.signing import MemoryReplayGuard
+from autobill.workflows.review import ReviewDesk
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Callable
 
     from sqlalchemy.orm import Session, sessionmaker
+    from temporalio.client import Client
 
     from autobill.config import Settings
     from autobill.triggers.dispatcher import EventStarter
@@ -31,6 +33,7 @@ def create_app(  # noqa: PLR0913 - settings plus the parts tests and ``autobill 
     *,
     factory: sessionmaker[Session] | None = None,
     starter: EventStarter | None = None,
+    temporal: Client | None = None,
     intacct_secret: str | None = None,
     clock: Callable[[], float] = time.time,
     replay: ReplayGuard | None = None,
@@ -44,6 +47,7 @@ def create_app(  # noqa: PLR0913 - settings plus the parts tests and ``autobill 
             ``webhook.replay_window_seconds``); read from the environment when None.
         factory: a session factory to use instead of one on ``settings.database_url``.
         starter: when given, a dispatcher hands accepted events to it while the app runs.
+        temporal: when given, ``/api/drafts`` lists drafts and sends decisions through it.
         intacct_secret: the secret of Intacct's (the sandbox's) deliveries, if it differs from
             ``webhook.secret``.
         clock: Unix time, for the signature window.
@@ -73,6 +77,7 @@ def create_app(  # noqa: PLR0913 - settings plus the parts tests and ``autobill 
         replay=replay or MemoryReplayGuard(window_seconds=window, clock=clock),
         max_body_bytes=max_body_bytes,
         on_accepted=dispatcher.wake if dispatcher is not None else None,
+        review=ReviewDesk(factory, temporal) if temporal is not None else None,
     )
 
     @asynccontextmanager
@@ -94,5 +99,7 @@ def create_app(  # noqa: PLR0913 - settings plus the parts tests and ``autobill 
     app.state.web = state
     exception_handlers.install(app)
     app.include_router(api.router)
+    if temporal is not None:
+        app.include_router(drafts.router)
     app.include_router(webhooks.router)
     return app

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import sessionmaker
 
     from autobill.web.signing import ReplayGuard
+    from autobill.workflows.review import ReviewDesk
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,7 @@ class WebState:
     replay: ReplayGuard | None = None
     max_body_bytes: int = 1_048_576
     on_accepted: Callable[[], None] | None = None
+    review: ReviewDesk | None = None
 
     def __repr__(self) -> str:
         return f"WebState(window_seconds={self.window_seconds}, max_body={self.max_body_bytes})"

@@ -42,16 +42,32 @@ async def start_invoice(
 
 
 async def start_billing_run(
-    client: Client, given: BillingRunInput, *, task_queue: str = TASK_QUEUE
+    client: Client,
+    given: BillingRunInput,
+    *,
+    task_queue: str = TASK_QUEUE,
+    once_a_day: bool = False,
 ) -> WorkflowHandle[BillingRunWorkflow, BillingRunProgress]:
-    """Start a billing run on demand; refused while the same run is still running."""
+    """Start a billing run on demand; refused while the same run is still running.
+
+    With ``once_a_day`` a run that already ran (for the same company, entity and date) is
+    refused too, as ``autobill run`` wants.
+
+    Raises:
+        temporalio.exceptions.WorkflowAlreadyStartedError: for a refused start.
+    """
     # A closed run may be repeated (drafts are unique per billing key, so a rerun only picks up
     # what is new), but two copies of the same run must never race each other.
+    reuse = (
+        WorkflowIDReusePolicy.REJECT_DUPLICATE
+        if once_a_day
+        else WorkflowIDReusePolicy.ALLOW_DUPLICATE
+    )
     return await client.start_workflow(
         BillingRunWorkflow.run,
         given,
         id=billing_run_id(given),
         task_queue=task_queue,
         id_conflict_policy=WorkflowIDConflictPolicy.FAIL,
-        id_reuse_policy=WorkflowIDReusePolicy.ALLOW_DUPLICATE,
+        id_reuse_policy=reuse,
     )

@@ -1,0 +1,1 @@
+"""Operator commands: ``autobill up``, ``serve``, ``run``, ``schedule`` and ``drafts``."""

@@ -1,0 +1,74 @@
+"""``autobill serve``: the web app (API and webhooks), its inbox dispatcher starting workflows."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+import uvicorn
+from rich.console import Console
+
+from autobill.config import load_settings
+from autobill.ops.common import company_of, review_policy, temporal
+from autobill.triggers.dispatcher import TemporalEventStarter
+from autobill.web import create_app
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
+    from starlette.types import ASGIApp
+    from temporalio.client import Client
+
+    from autobill.config import Settings
+
+
+def server_config(app: ASGIApp, host: str, port: int) -> uvicorn.Config:
+    """A quiet uvicorn configuration for ``app`` on ``host``:``port``."""
+    return uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False)
+
+
+def web_app(settings: Settings, client: Client, *, intacct_secret: str | None = None) -> FastAPI:
+    """The web app with its dispatcher starting invoice workflows and the drafts API on Temporal."""
+    starter = TemporalEventStarter(
+        client,
+        company_id=company_of(settings),
+        entity_id=settings.intacct.entity_id,
+        task_queue=settings.temporal.task_queue,
+        policy=review_policy(settings),
+    )
+    configured = settings.webhook.intacct_secret
+    if intacct_secret is None and configured is not None:
+        intacct_secret = configured.get_secret_value()
+    return create_app(
+        settings,
+        starter=starter,
+        temporal=client,
+        intacct_secret=intacct_secret,
+        dispatch_interval_seconds=settings.triggers.dispatch_interval_seconds,
+    )
+
+
+def serve(
+    host: Annotated[str | None, typer.Option(help="Interface (default: web.host).")] = None,
+    port: Annotated[int | None, typer.Option(help="Port (default: web.port).")] = None,
+) -> None:
+    """Serve the web app against the configured Temporal and database until Ctrl-C."""
+    settings = load_settings()
+    host = host or settings.web.host
+    port = port or settings.web.port
+
+    async def main() -> None:
+        client = await temporal(settings, "serve")
+        # uvicorn's own signal handling: Ctrl-C shuts the app down (and its dispatcher) cleanly.
+        server = uvicorn.Server(server_config(web_app(settings, client), host, port))
+        Console(stderr=True).print(
+            f"autobill serve: http://{host}:{port} (Temporal {settings.temporal.address}); "
+            "Ctrl-C stops it",
+            markup=False,
+            highlight=False,
+        )
+        await server.serve()
+
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(main())
