@@ -4,28 +4,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import httpx
 import pytest
 import pytest_asyncio
 import stamina
 from fake_gateway import FakeGateway
-
-from autobill.intacct import (
-    ClientOptions,
-    IntacctClient,
-    LoginCredentials,
-    RetryPolicy,
-    SenderCredentials,
-)
+from intacct_helpers import make_client
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Iterator
     from pathlib import Path
 
-SENDER = SenderCredentials("testsenderid", "pass123!")
-LOGIN = LoginCredentials("testuser", "testcompany", "testpass")
-ENDPOINT = "https://api.intacct.com/ia/xml/xmlgw.phtml"
-
+    from autobill.intacct import IntacctClient
 
 @pytest.fixture(autouse=True)
 def fast_retries(request: pytest.FixtureRequest) -> Iterator[None]:
@@ -53,17 +42,6 @@ def fixtures_dir(shared_dir: Path) -> Path:
 def gateway() -> FakeGateway:
     """A fresh scripted gateway."""
     return FakeGateway()
-
-
-def make_client(
-    gateway: FakeGateway, *, options: ClientOptions | None = None, tier: str | None = None
-) -> IntacctClient:
-    """A client logging in through the scripted gateway."""
-    opts = options or ClientOptions(
-        endpoint=ENDPOINT, tier_key=tier, retry=RetryPolicy(attempts=3, timeout=5)
-    )
-    http = httpx.AsyncClient(transport=httpx.MockTransport(gateway.handler))
-    return IntacctClient(sender=SENDER, login=LOGIN, options=opts, http=http)
 
 
 @pytest_asyncio.fixture

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import httpx
 import pytest
 from fake_gateway import drop_after_commit, status
+from intacct_helpers import ENDPOINT, LOGIN, SENDER, make_client
 from structlog.testing import capture_logs
 
 from autobill.intacct import (
@@ -31,7 +32,6 @@ from autobill.intacct.documents import (
     update_sotransaction_state,
 )
 from autobill.intacct.payloads import QueryOptions, read_by_query
-from conftest import ENDPOINT, LOGIN, SENDER, make_client
 
 if TYPE_CHECKING:
     from fake_gateway import FakeGateway

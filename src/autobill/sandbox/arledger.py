@@ -33,7 +33,7 @@ def write_invoice(
         "TRX_TOTALDUE": str(trx_total),
         "TOTALPAID": "0",
         "TRX_TOTALPAID": "0",
-        **changes.stamps(call, created=True),
+        **changes.stamps(call, created=True, dated=True),  # WHENCREATED: the invoice date
     }
     recordno = call.store.insert("ARINVOICE", fields, entity=call.session.entity)
     for number, (line, amount) in enumerate(zip(lines, base, strict=True), 1):

@@ -14,13 +14,20 @@ MODIFIED: Final = "Modified"
 DELETED: Final = "Deleted"
 
 
-def stamps(call: Call, *, created: bool) -> dict[str, str]:
-    """Return the WHEN*/BY fields a write sets, and the entity fields of a new record."""
+def stamps(call: Call, *, created: bool, dated: bool = False) -> dict[str, str]:
+    """Return the WHEN*/BY fields a write sets, and the entity fields of a new record.
+
+    A transaction's WHENCREATED is its own date (``<datecreated>``: the invoice, adjustment
+    or document date the period checks look at), not the moment it was written: with
+    ``dated`` the stamps leave WHENCREATED out, for the caller to set.
+    """
     now = stamp(call.now)
     fields = {"WHENMODIFIED": now, "MODIFIEDBY": call.session.userid}
     if created:
         entity = call.session.entity
-        fields |= {"WHENCREATED": now, "CREATEDBY": call.session.userid}
+        if not dated:
+            fields["WHENCREATED"] = now
+        fields |= {"CREATEDBY": call.session.userid}
         fields |= {"MEGAENTITYID": entity, "MEGAENTITYNAME": entity, "MEGAENTITYKEY": ""}
     return fields
 

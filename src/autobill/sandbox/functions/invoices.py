@@ -61,7 +61,8 @@ def create_invoice(call: Call, element: Element) -> Outcome:
     if action not in ACTIONS:
         raise fail(GENERIC, f"Invalid action {action}: use Draft or Submit")
     posted = legacy_date(element.find("dateposted")) or created
-    if action == "Submit":
+    check_open_period(call, created, OBJ)  # a Draft too: Intacct refuses it at create
+    if action == "Submit" and posted != created:
         check_open_period(call, posted, OBJ)
     money = currency_of(call, element, created, OBJ)
     number = text_of(element, "invoiceno")
@@ -153,7 +154,10 @@ def create_aradjustment(call: Call, element: Element) -> Outcome:
     customerid = text_of(element, "customerid")
     customer = check_customer(call, customerid, obj)
     created = required_date(element, "datecreated", obj)
-    check_open_period(call, legacy_date(element.find("dateposted")) or created, obj)
+    check_open_period(call, created, obj)
+    posted = legacy_date(element.find("dateposted"))
+    if posted is not None and posted != created:
+        check_open_period(call, posted, obj)
     money = currency_of(call, element, created, obj)
     items = element.findall("aradjustmentitems/lineitem")
     if not items:
@@ -167,7 +171,7 @@ def create_aradjustment(call: Call, element: Element) -> Outcome:
         "INVOICENO": text_of(element, "invoiceno"), "DESCRIPTION": text_of(element, "description"),
         "EXTERNALID": text_of(element, "externalid"), "BASECURR": money.basecurr,
         "CURRENCY": money.currency, "TOTALENTERED": str(total),
-        **changes.stamps(call, created=True),
+        **changes.stamps(call, created=True, dated=True),
     }
     recordno = call.store.insert("ARADJUSTMENT", header, entity=call.session.entity)
     for number, line in enumerate(lines, 1):

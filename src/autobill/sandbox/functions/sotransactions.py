@@ -56,6 +56,7 @@ def create_sotransaction(call: Call, element: Element) -> Outcome:
     customerid = text_of(element, "customerid")
     customer = check_customer(call, customerid, OBJ)
     created = required_date(element, "datecreated", OBJ)
+    check_open_period(call, created, OBJ)  # whatever the state: Draft too (§9.20)
     state = check_state(text_of(element, "state") or "Pending")
     money = currency_of(call, element, created, OBJ)
     number = text_of(element, "documentno")
@@ -79,7 +80,7 @@ def create_sotransaction(call: Call, element: Element) -> Outcome:
         "EXCHRATETYPE": money.ratetype, "EXCHRATEDATE": wire(money.ratedate),
         "SUPDOCID": text_of(element, "supdocid"), "EXTERNALID": text_of(element, "externalid"),
         "CREATEDFROM": text_of(element, "createdfrom"), **header_dims,
-        **custom_fields(call, element, OBJ), **changes.stamps(call, created=True),
+        **custom_fields(call, element, OBJ), **changes.stamps(call, created=True, dated=True),
     }
     if state == "Draft":
         # Stored as move_to would leave it (fields in the same order), without rewriting it.
