@@ -10,6 +10,7 @@ import calendar as _stdlib_calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
 from fractions import Fraction
+from functools import lru_cache
 from typing import TYPE_CHECKING, Final
 
 if TYPE_CHECKING:
@@ -52,6 +53,7 @@ class DateSpan:
         return isinstance(day, date) and self.first <= day <= self.last
 
 
+@lru_cache(maxsize=65536)  # pure, and called for every line of a large company
 def add_months(anchor: date, months: int) -> date:
     """Move ``anchor`` by whole months, keeping its day clamped to the target month's last day.
 
@@ -68,11 +70,13 @@ def add_months(anchor: date, months: int) -> date:
     return date(year, month0 + 1, min(anchor.day, last_day))
 
 
+@lru_cache(maxsize=65536)  # pure, and called for every line of a large company
 def month_end(day: date) -> date:
     """Return the last day of ``day``'s calendar month."""
     return day.replace(day=_stdlib_calendar.monthrange(day.year, day.month)[1])
 
 
+@lru_cache(maxsize=65536)  # pure, and called for every line of a large company
 def month_key(day: date) -> str:
     """Return the ``YYYY-MM`` key of ``day``'s calendar month."""
     return f"{day.year:04d}-{day.month:02d}"
@@ -122,6 +126,7 @@ def proration(charged: DateSpan, period: DateSpan) -> Fraction:
     return Fraction(charged.days, period.days)
 
 
+@lru_cache(maxsize=65536)  # pure, and called for every line of a large company
 def format_day(day: date) -> str:
     """Write a date as on an invoice line: ``16 Nov 2026``."""
     return f"{day.day:02d} {_MONTH_ABBR[day.month - 1]} {day.year:04d}"
