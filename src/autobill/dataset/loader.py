@@ -6,8 +6,9 @@ Loading is all-or-nothing: every problem is collected, and if there is any the l
 
 from __future__ import annotations
 
+from pathlib import Path
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from autobill.core.dataset import FORMAT, Dataset
 from autobill.core.records import Company
@@ -19,21 +20,19 @@ from autobill.dataset.references import check_references, index_keys
 from autobill.dataset.schema import COMPANY, OBJECTS
 from autobill.dataset.values import show, wrong
 
-if TYPE_CHECKING:
-    from pathlib import Path
-
 _COMPANY_TABLE = compile_table(COMPANY.fields)
 _ORDER = {
     name: rank for rank, name in enumerate(["dataset", "COMPANY", *(s.name for s in OBJECTS)])
 }
 
 
-def load_dataset(path: Path) -> Dataset:
+def load_dataset(path: Path | str) -> Dataset:
     """Read a dataset file (YAML or JSON) and return it as a :class:`Dataset`.
 
     Raises:
         DatasetError: the file cannot be read or parsed, or the dataset breaks a rule of the format.
     """
+    path = Path(path)
     raw, problems = read_file(path)
     return _parse(raw, path.parent, problems, str(path))
 
