@@ -69,9 +69,11 @@ class WebhookSettings(BaseModel):
 
 
 class TriggerSettings(BaseModel):
-    """How accepted events move on: the dispatcher's round when nothing wakes it."""
+    """How events arrive and move on: the dispatcher's idle round and the optional change poller."""
 
     dispatch_interval_seconds: float = 1.0
+    poll_enabled: bool = False
+    poll_interval_seconds: float = 60.0
 
 
 class WebSettings(BaseModel):

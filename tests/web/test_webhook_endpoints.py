@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import time
 import uuid
 from typing import TYPE_CHECKING, Any
@@ -10,15 +11,17 @@ from typing import TYPE_CHECKING, Any
 import httpx
 import pytest
 import pytest_asyncio
+import structlog
 from sqlalchemy.orm import sessionmaker
 
 from autobill.config import Settings
+from autobill.logs import configure_logging
 from autobill.triggers.dispatcher import Dispatcher
 from autobill.web import create_app
 from fixtures.triggers import SECRET, FakeStarter, body_of, inbox_rows, signed
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator
+    from collections.abc import AsyncIterator, Iterator
 
     import sqlalchemy as sa
 
@@ -53,6 +56,18 @@ def intacct_event() -> dict[str, Any]:
         "occurredAt": "2026-11-30T12:00:00+00:00",
         "record": {"RECORDNO": "2", "TASKID": "T-TRAIN", "TASKSTATUS": "Completed"},
     }
+
+
+@pytest.fixture
+def json_logs() -> Iterator[None]:
+    """JSON logging on stderr for the test; structlog and the root logger restored after."""
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    configure_logging(level="INFO", json=True)
+    yield
+    structlog.reset_defaults()
+    root.handlers[:] = handlers
+    root.setLevel(level)
 
 
 @pytest_asyncio.fixture
@@ -251,3 +266,22 @@ async def test_the_health_endpoint_answers(client: httpx.AsyncClient) -> None:
     answer = await client.get("/api/health")
     # then
     assert (answer.status_code, answer.json()) == (200, {"status": "ok"})
+
+
+@pytest.mark.usefixtures("json_logs")
+async def test_an_accepted_event_is_logged_with_its_trace_id(
+    client: httpx.AsyncClient, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The acceptance is logged as JSON with the answer's trace id and the event id."""
+    # given
+    event = usage()
+    body = body_of(event)
+    # when
+    answer = await client.post(EVENTS, content=body, headers=signed(body))
+    # then
+    lines = [json.loads(line) for line in capsys.readouterr().err.splitlines() if line.strip()]
+    accepted = [line for line in lines if line.get("event_id") == event["id"]]
+    assert answer.status_code == 202
+    assert len(accepted) == 1
+    assert accepted[0]["trace_id"] == answer.headers["X-Trace-Id"]
+    assert "trace_id" not in structlog.contextvars.get_contextvars()

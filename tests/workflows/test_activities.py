@@ -3,12 +3,13 @@
 from decimal import Decimal
 
 import pytest
+import structlog
 from temporalio.exceptions import ApplicationError
 from temporalio.testing import ActivityEnvironment
 from workflow_fakes import COMPANY, FakeWorld, make_invoice
 from workflow_helpers import POLICY
 
-from autobill.workflows.activities import business_failures_are_final
+from autobill.workflows.activities import business_failures_are_final, traced
 from autobill.workflows.inputs import ApplyReviewPolicyInput, CreateIntacctDraftInput, Finding
 from autobill.workflows.ports import BusinessFailure
 
@@ -82,3 +83,23 @@ def test_review_policy(
     result = ActivityEnvironment().run(invoices.apply_review_policy, given)
     # then
     assert result.needs_review is needs_review
+
+
+def test_an_activity_logs_with_its_workflow_id_as_trace_id() -> None:
+    """Inside the activity wrapper the workflow id is the bound trace_id; after it, nothing is."""
+    # given
+    seen: list[object] = []
+
+    def step() -> None:
+        with business_failures_are_final():
+            seen.append(structlog.contextvars.get_contextvars().get("trace_id"))
+        with traced():
+            seen.append(structlog.contextvars.get_contextvars().get("trace_id"))
+        seen.append(structlog.contextvars.get_contextvars().get("trace_id"))
+
+    env = ActivityEnvironment()
+    # when
+    env.run(step)
+    # then
+    assert seen == [env.info.workflow_id, env.info.workflow_id, None]
+    assert "trace_id" not in structlog.contextvars.get_contextvars()

@@ -11,7 +11,9 @@ import uvicorn
 from rich.console import Console
 
 from autobill.config import load_settings
+from autobill.logs import configure_logging
 from autobill.ops.common import company_of, review_policy, temporal
+from autobill.ops.polling import polling
 from autobill.triggers.dispatcher import TemporalEventStarter
 from autobill.web import create_app
 
@@ -24,8 +26,11 @@ if TYPE_CHECKING:
 
 
 def server_config(app: ASGIApp, host: str, port: int) -> uvicorn.Config:
-    """A quiet uvicorn configuration for ``app`` on ``host``:``port``."""
-    return uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False)
+    """A quiet uvicorn configuration for ``app`` on ``host``:``port``, logging through ours."""
+    # log_config=None: uvicorn installs no handlers, so its warnings reach our root handler.
+    return uvicorn.Config(
+        app, host=host, port=port, log_level="warning", access_log=False, log_config=None
+    )
 
 
 def web_app(settings: Settings, client: Client, *, intacct_secret: str | None = None) -> FastAPI:
@@ -55,6 +60,7 @@ def serve(
 ) -> None:
     """Serve the web app against the configured Temporal and database until Ctrl-C."""
     settings = load_settings()
+    configure_logging(level=settings.log_level, json=settings.log_json)
     host = host or settings.web.host
     port = port or settings.web.port
 
@@ -68,7 +74,8 @@ def serve(
             markup=False,
             highlight=False,
         )
-        await server.serve()
+        async with polling(settings):
+            await server.serve()
 
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(main())

@@ -2,7 +2,8 @@
 
 In order: the Temporal dev server (its SQLite file in the data directory), the sandbox seeded
 with the demo company (unless real Intacct credentials are configured), the database migrated
-to head, the worker and the web app. Ctrl-C (or SIGTERM) stops them in reverse order.
+to head, the worker, the change poller (when ``triggers.poll_enabled``) and the web app.
+Ctrl-C (or SIGTERM) stops them in reverse order.
 """
 
 from __future__ import annotations
@@ -32,7 +33,9 @@ from autobill.dataset import load_dataset
 from autobill.db.session import create_engine
 from autobill.demo import dataset_path as demo_dataset_path
 from autobill.intacct.mapping import CompanySettings
+from autobill.logs import configure_logging
 from autobill.ops.common import FAILURE, fail
+from autobill.ops.polling import polling
 from autobill.ops.serve import server_config, web_app
 from autobill.sandbox.seed import seed
 from autobill.workflows.devserver import LOOPBACK, DevServer, DevServerError
@@ -161,6 +164,7 @@ async def bring_up(
     await asyncio.to_thread(migrate, settings.database_url)
     client = await connect(settings)
     await stack.enter_async_context(real_worker(settings, client=client))
+    await stack.enter_async_context(polling(settings))
     await serving(stack, web_app(settings, client, intacct_secret=secret), web_sock)
     return Urls(web_url, dev.address, dev.ui_url, sandbox_url, data_dir)
 
@@ -212,6 +216,7 @@ def up(
 ) -> None:
     """Run Temporal, the sandbox, the worker and the web app on loopback until Ctrl-C."""
     settings = load_settings() if data_dir is None else Settings(data_dir=data_dir)
+    configure_logging(level=settings.log_level, json=settings.log_json)
     out = Console()
     try:
         asyncio.run(

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, Final
 
+import structlog
 from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel
 from sqlalchemy.orm import Session, sessionmaker
@@ -118,11 +119,14 @@ async def _accept(  # noqa: PLR0913 - the request, its state and the event to st
         msg = f"{IDEMPOTENCY_KEY} does not match the event id"
         raise InvalidInput(msg)
     trace_id = uuid.uuid4().hex
-    new = await asyncio.to_thread(_store, state.factory, source, external_id, payload, trace_id)
-    if new and state.on_accepted is not None:
-        state.on_accepted()
+    # Every line logged while the event is stored carries its trace id (the X-Trace-Id answer).
+    with structlog.contextvars.bound_contextvars(trace_id=trace_id, event_id=external_id):
+        new = await asyncio.to_thread(_store, state.factory, source, external_id, payload, trace_id)
+        if new and state.on_accepted is not None:
+            state.on_accepted()
+        status = "accepted" if new else "duplicate"
+        log.info("webhook event %s from %s: %s", external_id, source, status)
     response.headers[TRACE_HEADER] = trace_id
-    status = "accepted" if new else "duplicate"
     return Accepted(status=status, event_id=external_id, trace_id=trace_id)
 
 

@@ -7,6 +7,7 @@ worker runs them in a thread pool so they never block the workflow event loop.
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+import structlog
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
@@ -52,10 +53,22 @@ def error_type(error: BaseException) -> str:
 
 
 @contextmanager
-def business_failures_are_final() -> Iterator[None]:
-    """Turn business failures into non-retryable ApplicationErrors; let the rest retry."""
-    try:
+def traced() -> Iterator[None]:
+    """Bind the running activity's workflow id (an invoice's billing key) as the log trace id."""
+    if not activity.in_activity():
         yield
+        return
+    # bound_contextvars restores the previous binding: the worker's threads are reused.
+    with structlog.contextvars.bound_contextvars(trace_id=activity.info().workflow_id):
+        yield
+
+
+@contextmanager
+def business_failures_are_final() -> Iterator[None]:
+    """Log with the workflow's trace id, and turn business failures into final ApplicationErrors."""
+    try:
+        with traced():
+            yield
     except Exception as error:
         if not is_business_failure(error):
             raise
@@ -135,7 +148,8 @@ class InvoiceActivities:
     @activity.defn(name="apply_review_policy")
     def apply_review_policy(self, given: ApplyReviewPolicyInput) -> ApplyReviewPolicyResult:
         """Decide whether a person must review the invoice."""
-        return review_outcome(given.invoice.total, given.findings, given.policy)
+        with traced():
+            return review_outcome(given.invoice.total, given.findings, given.policy)
 
     @activity.defn(name="record_decision")
     def record_decision(self, given: RecordDecisionInput) -> None:
@@ -155,13 +169,15 @@ class InvoiceActivities:
     @activity.defn(name="record_audit")
     def record_audit(self, entry: AuditInput) -> None:
         """Append one entry to the audit log."""
-        self._audit.append(entry)
+        with traced():
+            self._audit.append(entry)
 
     @activity.defn(name="park_invoice")
     def park_invoice(self, parked: ParkInvoiceInput) -> None:
         """Record the invoice as an exception for people, with an audit entry."""
-        self._drafts.park(parked)
-        self._audit.append(park_audit(parked))
+        with traced():
+            self._drafts.park(parked)
+            self._audit.append(park_audit(parked))
 
 
 def park_audit(parked: ParkInvoiceInput) -> AuditInput:

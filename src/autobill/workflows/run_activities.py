@@ -7,7 +7,12 @@ from zoneinfo import ZoneInfo
 from temporalio import activity
 
 from autobill.intacct.idempotency import controlid
-from autobill.workflows.activities import business_failures_are_final, error_type, park_audit
+from autobill.workflows.activities import (
+    business_failures_are_final,
+    error_type,
+    park_audit,
+    traced,
+)
 from autobill.workflows.inputs import (
     AuditInput,
     BatchOutcome,
@@ -124,6 +129,11 @@ class BillingRunActivities:
     @activity.defn(name="post_batch")
     def post_batch(self, given: PostBatchInput) -> PostBatchResult:
         """Post a batch of auto-approved drafts; controlids make a retried batch a replay."""
+        with traced():
+            return PostBatchResult(posted=self._post_each(given))
+
+    def _post_each(self, given: PostBatchInput) -> int:
+        """Post each invoice of the batch, parking the refused ones; return how many posted."""
         posted = 0
         for invoice in given.invoices:
             control = controlid(company=given.company_id, key=invoice.billing_key, step="post")
@@ -142,15 +152,16 @@ class BillingRunActivities:
             self._drafts.record_posting(invoice.draft_id, key)
             self._audit.append(_posted_audit(invoice, key, given.trace_id))
             posted += 1
-        return PostBatchResult(posted=posted)
+        return posted
 
     @activity.defn(name="park_batch")
     def park_batch(self, given: ParkBatchInput) -> None:
         """Park every invoice of a batch that failed as a whole, so none is silently dropped."""
         batch = given.batch
         failure = BusinessFailure(given.error_type, given.message)
-        for key in batch.billing_keys:
-            self._park(batch.company_id, batch.trace_id, key, None, "draft_batch", failure)
+        with traced():
+            for key in batch.billing_keys:
+                self._park(batch.company_id, batch.trace_id, key, None, "draft_batch", failure)
 
     def _park(  # noqa: PLR0913, PLR0917 - a parked invoice's parts, each required, in one place
         self,
