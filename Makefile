@@ -10,7 +10,7 @@ BIN := $(VENV)/bin
 PYPROJECT_HASH := $(shell $(PY) -c "import hashlib; print(hashlib.sha256(open('pyproject.toml', 'rb').read()).hexdigest()[:16])")
 STAMP := $(VENV)/.installed-$(PYPROJECT_HASH)
 
-.PHONY: venv demo test lint bench clean
+.PHONY: venv demo preview test lint bench clean
 
 venv: $(STAMP)
 
@@ -20,7 +20,11 @@ $(STAMP):
 	$(BIN)/pip install -q -e '.[dev]'
 	touch $@
 
+# The end-to-end demo: a month of the demo company billed through every real part.
 demo: $(STAMP)
+	$(BIN)/autobill demo
+
+preview: $(STAMP)
 	$(BIN)/autobill preview --dataset examples/demo-company.yaml --as-of 2026-12-31 --format table
 
 lint: $(STAMP)
@@ -39,6 +43,9 @@ test: lint
 
 bench: $(STAMP)
 	$(BIN)/python bench/preview.py
+	$(BIN)/python bench/intacct_api.py
+	$(BIN)/python bench/event_latency.py
+	$(BIN)/python bench/billing_run.py
 
 clean:
 	rm -rf $(VENV) build dist .mypy_cache .ruff_cache .pytest_cache .hypothesis .import_linter_cache

@@ -16,6 +16,7 @@ from autobill.core.report import preview_json
 from autobill.dataset import DatasetError, load_dataset
 from autobill.demo import dataset_path as demo_dataset_path
 from autobill.ops.common import parse_day
+from autobill.ops.demo import demo
 from autobill.ops.drafts import drafts_app
 from autobill.ops.run import run, schedule
 from autobill.ops.serve import serve
@@ -36,6 +37,7 @@ app.add_typer(drafts_app, name="drafts")
 app.command("worker")(worker)
 app.command("serve")(serve)
 app.command("up")(up)
+app.command("demo")(demo)
 app.command("run")(run)
 app.command("schedule")(schedule)
 USAGE_ERROR = 2

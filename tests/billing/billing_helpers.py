@@ -1,5 +1,8 @@
 """Helpers of the spine tests: the examples, fast workflow settings and what the tests read."""
 
+from collections import Counter
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -10,11 +13,14 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 from temporalio.client import Client, WorkflowHandle
 from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
+from temporalio.worker import Worker
 
 from autobill.audit import service as audit_service
+from autobill.config import IntacctSettings, Settings
 from autobill.core.billing import Invoice, preview
 from autobill.dataset import load_dataset
-from autobill.intacct.mapping import CompanySettings
+from autobill.intacct import ClientOptions, RetryPolicy
+from autobill.intacct.mapping import CompanySettings, invoice_key
 from autobill.models import AuditEntry, Draft, Finding
 from autobill.sandbox.store import Row
 from autobill.workflows.inputs import (
@@ -24,6 +30,7 @@ from autobill.workflows.inputs import (
     ReviewPolicy,
 )
 from autobill.workflows.invoice import InvoiceWorkflow
+from autobill.workflows.wiring import real_worker
 from fixtures.sandbox_server import RunningSandbox
 
 EXAMPLES = Path(__file__).resolve().parents[2].parent / "shared" / "spec" / "examples"
@@ -38,6 +45,7 @@ FAST_RETRY = RetrySettings(
     maximum_attempts=5,
     start_to_close=timedelta(seconds=20),
 )
+FAST_CLIENT_RETRY = RetryPolicy(attempts=6, timeout=20.0, wait_initial=0.01, wait_max=0.05)
 POLICY = ReviewPolicy(auto_approve_below=Decimal(1000), escalate_after=timedelta(hours=1))
 
 Handle = WorkflowHandle[InvoiceWorkflow, InvoiceStatus]
@@ -52,7 +60,13 @@ class Spine:
     sandbox: RunningSandbox
     engine: sa.Engine
 
-    async def start(self, billing_key: str, *, workflow_id: str | None = None) -> Handle:
+    async def start(
+        self,
+        billing_key: str,
+        *,
+        workflow_id: str | None = None,
+        retry: RetrySettings = FAST_RETRY,
+    ) -> Handle:
         """Start an InvoiceWorkflow for the billing key under a workflow id unique to the test.
 
         The billing keys of the examples repeat across tests on the shared dev server, whose
@@ -66,13 +80,36 @@ class Spine:
                 as_of=date(2026, 11, 30),
                 trace_id=f"trace-{uuid4().hex[:8]}",
                 policy=POLICY,
-                retry=FAST_RETRY,
+                retry=retry,
             ),
             id=workflow_id or f"{billing_key}#{uuid4().hex[:8]}",
             task_queue=self.task_queue,
             id_conflict_policy=WorkflowIDConflictPolicy.FAIL,
             id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
         )
+
+    def settings(self) -> Settings:
+        """The settings a worker of this spine runs with: its database and its sandbox."""
+        url = self.engine.url.render_as_string(hide_password=False)
+        return Settings(database_url=url, intacct=IntacctSettings(endpoint=self.sandbox.xml_url))
+
+    @asynccontextmanager
+    async def worker(self) -> AsyncIterator[Worker]:
+        """Run a real worker on this spine's task queue while the block runs."""
+        # A tier key of its own: the process-wide limiter must not be shared with other tests.
+        options = ClientOptions(tier_key=self.task_queue, retry=FAST_CLIENT_RETRY)
+        async with real_worker(
+            self.settings(), client=self.client, task_queue=self.task_queue, options=options
+        ) as worker:
+            yield worker
+
+    def documents_per_key(self) -> Counter[str]:
+        """How many Sales Invoices the sandbox holds per invoice, by autobill's key field."""
+        return Counter(d.data.get(OE.key_field, "") for d in self.documents())
+
+    def drafts_per_key(self) -> Counter[str]:
+        """How many stored drafts each billing key has."""
+        return Counter(d.billing_key for d in self.drafts())
 
     def documents(self) -> list[Row]:
         """Every Sales Invoice in the sandbox."""
@@ -104,6 +141,14 @@ class Spine:
         with Session(self.engine) as session:
             return list(session.scalars(sa.select(AuditEntry.action).order_by(AuditEntry.seq)))
 
+    def audited(self, action: str) -> Counter[str]:
+        """How many audit entries of ``action`` each subject (billing key) has."""
+        with Session(self.engine) as session:
+            found = session.scalars(
+                sa.select(AuditEntry.subject).where(AuditEntry.action == action)
+            )
+            return Counter(found)
+
     def audit_breaks(self) -> list[audit_service.ChainBreak]:
         """Where the audit chain does not hold (none expected)."""
         with Session(self.engine) as session:
@@ -120,3 +165,8 @@ def previewed(dataset: Path, invoice_on: date, source: str) -> Invoice:
     ]
     (invoice,) = found
     return invoice
+
+
+def autobill_key(invoice: Invoice) -> str:
+    """The value autobill's key custom field holds on the invoice's Intacct document."""
+    return f"autobill:{COMPANY}:{invoice_key(invoice.key)}"

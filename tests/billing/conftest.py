@@ -2,7 +2,8 @@
 
 Each test gets its own sandbox (seeded per the ``dataset`` marker, configured per the
 ``sandbox`` marker), its own migrated database (SQLite, and PostgreSQL where one is reachable)
-and a real worker on its own task queue, wired by ``autobill.workflows.wiring.real_worker``.
+and a real worker on its own task queue, wired by ``autobill.workflows.wiring.real_worker``
+(``idle_spine``: the same without a worker, for tests that start and stop their own).
 """
 
 from collections.abc import AsyncIterator
@@ -15,10 +16,7 @@ import sqlalchemy as sa
 from billing_helpers import FIELDS, UPGRADE, Spine
 from temporalio.testing import WorkflowEnvironment
 
-from autobill.config import IntacctSettings, Settings
-from autobill.intacct import ClientOptions, RetryPolicy
 from autobill.sandbox import SandboxConfig
-from autobill.workflows.wiring import real_worker
 from fixtures.database import (  # noqa: F401 - fixtures registered for these tests
     backend,
     database_url,
@@ -27,8 +25,6 @@ from fixtures.database import (  # noqa: F401 - fixtures registered for these te
 )
 from fixtures.sandbox_server import RunningSandbox, sandbox_server  # noqa: F401
 from fixtures.temporal import temporal_env  # noqa: F401
-
-FAST_CLIENT_RETRY = RetryPolicy(attempts=6, timeout=20.0, wait_initial=0.01, wait_max=0.05)
 
 
 @pytest.fixture
@@ -52,15 +48,19 @@ async def spine(
     fresh_engine: sa.Engine,  # noqa: F811
 ) -> AsyncIterator[Spine]:
     """A real worker over the sandbox and a fresh database, on a task queue of its own."""
-    task_queue = f"spine-{uuid4().hex}"
-    url = fresh_engine.url.render_as_string(hide_password=False)
-    settings = Settings(database_url=url, intacct=IntacctSettings(endpoint=sandbox_server.xml_url))
-    # A tier key of its own: the process-wide limiter must not be shared with other tests.
-    options = ClientOptions(tier_key=task_queue, retry=FAST_CLIENT_RETRY)
-    async with real_worker(
-        settings, client=temporal_env.client, task_queue=task_queue, options=options
-    ):
-        yield Spine(temporal_env.client, task_queue, sandbox_server, fresh_engine)
+    spine = Spine(temporal_env.client, f"spine-{uuid4().hex}", sandbox_server, fresh_engine)
+    async with spine.worker():
+        yield spine
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def idle_spine(
+    temporal_env: WorkflowEnvironment,  # noqa: F811 - the imported fixture, requested by name
+    sandbox_server: RunningSandbox,  # noqa: F811
+    fresh_engine: sa.Engine,  # noqa: F811
+) -> Spine:
+    """The spine's dev server, sandbox, database and task queue with no worker of its own."""
+    return Spine(temporal_env.client, f"spine-{uuid4().hex}", sandbox_server, fresh_engine)
 
 
 def pytest_configure(config: pytest.Config) -> None:

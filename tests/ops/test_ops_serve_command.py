@@ -7,9 +7,9 @@ import signal
 import subprocess
 import sys
 import time
+from contextlib import ExitStack
 from decimal import Decimal
 from pathlib import Path
-from uuid import uuid4
 
 import httpx
 import pytest
@@ -20,22 +20,24 @@ from autobill.web.signing import sign
 from autobill.workflows.devserver import free_port
 from autobill.workflows.inputs import ComputeInvoiceResult, InvoiceState, InvoiceStatus
 from autobill.workflows.invoice import InvoiceWorkflow
+from fixtures.renamed import renamed_example
 from fixtures.review import Reviewing, invoice_of
+from fixtures.sandbox_server import MINIMAL, run_sandbox
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 SECRET = "serve-test-secret"  # noqa: S105 - a test's own webhook key
 
 
 def milestone(project: str) -> bytes:
-    """A generic milestone event of the project, completed in November 2026."""
+    """A generic event: the project's installation milestone completed on 23 January 2026."""
     event = {
         "id": f"evt-{project}",
         "type": "milestone.completed",
         "company": "DEMO",
-        "occurred_at": "2026-11-20T12:00:00Z",
+        "occurred_at": "2026-01-23T12:00:00Z",
         "project_id": project,
-        "task_id": "T-1",
-        "completed_on": "2026-11-20",
+        "task_id": "T-INSTALL",
+        "completed_on": "2026-01-23",
     }
     return json.dumps(event).encode()
 
@@ -57,15 +59,26 @@ async def wait_for_health(url: str) -> None:
 async def test_serve_starts_the_event_workflow_and_stops_on_ctrl_c(
     reviewing: Reviewing, tmp_path: Path
 ) -> None:
-    """An accepted event starts its invoice workflow, which posts; SIGINT exits 0."""
-    # given
-    project = f"P-{uuid4().hex[:8]}"
-    key = f"project:{project}:2026-11-30"
+    """An event starts the workflow of the invoice it lands on, which posts; SIGINT exits 0."""
+    with ExitStack() as stack:
+        await _serve_starts_the_event_workflow(reviewing, tmp_path, stack)
+
+
+async def _serve_starts_the_event_workflow(
+    reviewing: Reviewing, tmp_path: Path, stack: ExitStack
+) -> None:
+    """Serve and drive it: the body of the test above, inside its sandbox's exit stack."""
+    # given: the milestone bills on its contract's invoice of the completion day, which the
+    # dispatcher finds by reading the sandbox; the worker's Intacct is faked (fixtures.review)
+    example = renamed_example(MINIMAL, tmp_path)
+    project, key = example.rename("P-1"), example.rename("contract:CN-1:2026-01-23")
     invoice = invoice_of(key, Decimal(120))
     reviewing.intacct.invoices[key] = ComputeInvoiceResult(invoice=invoice)
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("AUTOBILL_")}
     env |= reviewing.cli_env() | {"AUTOBILL_WEBHOOK__SECRET": SECRET}
+    sandbox = stack.enter_context(run_sandbox(dataset=example.path))
+    env["AUTOBILL_INTACCT__ENDPOINT"] = sandbox.xml_url
     args = [sys.executable, "-m", "autobill", "serve", "--port", str(port)]
     process = await asyncio.create_subprocess_exec(
         *args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, cwd=tmp_path

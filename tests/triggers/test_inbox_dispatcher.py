@@ -10,7 +10,6 @@ from sqlalchemy.orm import sessionmaker
 
 from autobill.db.session import unit_of_work
 from autobill.inbox import service
-from autobill.triggers.billing_keys import billing_key_for
 from autobill.triggers.dispatcher import Dispatcher
 from fixtures.triggers import FakeStarter, inbox_rows, wait_until
 
@@ -74,35 +73,3 @@ async def test_the_running_dispatcher_wakes_for_new_events(fresh_engine: sa.Engi
     await asyncio.wait_for(task, timeout=2)
     # then
     assert started
-
-
-@pytest.mark.parametrize(
-    ("source", "payload", "key"),
-    [
-        ("events", {"type": "milestone.completed", "project_id": "P-1",
-                    "completed_on": "2026-11-20"}, "project:P-1:2026-11-30"),
-        ("events", {"type": "timesheets.approved", "project_id": "P-1",
-                    "period_end": "2026-02-15"}, "project:P-1:2026-02-28"),
-        ("events", {"type": "usage.reported", "contract_id": "CN-1", "line_no": 2,
-                    "usage_date": "2026-11-17"}, "contract:CN-1:2026-11-30"),
-        ("events", {"type": "contract.changed", "contract_id": "CN-1", "line_no": 1,
-                    "effective_on": "2026-11-15"}, "contract:CN-1:2026-11-15"),
-        ("intacct", {"type": "task.completed", "occurredAt": "2026-12-01T00:10:00+00:00",
-                     "record": {"PROJECTID": "P-1"}}, "project:P-1:2026-12-31"),
-        ("intacct", {"type": "timesheet.approved", "object": "TIMESHEETENTRY",
-                     "record": {"PROJECTID": "P-1", "ENTRYDATE": "02/03/2026"}},
-         "project:P-1:2026-02-28"),
-        ("intacct-poll", {"type": "usage.added", "record": {
-            "CONTRACTID": "CN-1", "LINENO": "2", "USAGEDATE": "01/17/2026"}},
-         "contract:CN-1:2026-01-31"),
-        ("intacct-poll", {"type": "contractline.ended", "occurredAt": "2026-11-30T10:00:00",
-                          "record": {"CONTRACTID": "CN-1"}}, "contract:CN-1:2026-11-30"),
-        ("intacct-poll", {"type": "task.changed", "record": {}}, None),
-        ("events", {"type": "milestone.completed", "project_id": "P-1"}, None),
-    ],
-)
-async def test_billing_keys_name_the_source_and_period(
-    source: str, payload: dict[str, object], key: str | None
-) -> None:
-    """Each event type maps to its billing key; changes that bill nothing map to None."""
-    assert billing_key_for(source, payload) == key

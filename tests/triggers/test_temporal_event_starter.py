@@ -18,9 +18,9 @@ if TYPE_CHECKING:
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
 
-def milestone(event_id: int, project: str) -> PendingEvent:
-    """Return a pending generic milestone event of ``project``."""
-    payload = {"type": "milestone.completed", "project_id": project, "completed_on": "2026-11-20"}
+def approved(event_id: int, project: str) -> PendingEvent:
+    """Return a pending generic event approving ``project``'s time to 20 Nov 2026."""
+    payload = {"type": "timesheets.approved", "project_id": project, "period_end": "2026-11-20"}
     return PendingEvent(event_id, "events", f"e-{event_id}", payload, "trace-1")
 
 
@@ -35,8 +35,8 @@ async def test_a_duplicate_start_is_success_and_starts_nothing_more(
         temporal_env.client, company_id="DEMO", task_queue=queue, today=lambda: date(2026, 12, 1)
     )
     # when
-    await starter.start(milestone(1, project))
-    await starter.start(milestone(2, project))
+    await starter.start(approved(1, project))
+    await starter.start(approved(2, project))
     # then
     key = f"project:{project}:2026-11-30"
     handle = temporal_env.client.get_workflow_handle(key)

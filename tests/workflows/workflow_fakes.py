@@ -17,7 +17,7 @@ from autobill.workflows.inputs import (
     InvoiceSnapshot,
     ParkInvoiceInput,
 )
-from autobill.workflows.ports import BusinessFailure
+from autobill.workflows.ports import BusinessFailure, NewDocument, Settlement, StoredDraft
 from autobill.workflows.run_activities import BillingRunActivities
 
 COMPANY = "DEMO"
@@ -53,10 +53,15 @@ class FakeWorld:
     drafts: dict[str, str] = field(default_factory=dict)
     intacct_drafts: dict[str, str] = field(default_factory=dict)
     create_attempts: int = 0
+    created_posted: dict[str, str] = field(default_factory=dict)
+    settled: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)
+    settle_calls: int = 0
     transport_failures: int = 0
     refuse: set[str] = field(default_factory=set)
     posts: dict[str, str] = field(default_factory=dict)
     post_calls: int = 0
+    post_batches: list[int] = field(default_factory=list)
+    refuse_post: set[str] = field(default_factory=set)
     decisions: list[Decision] = field(default_factory=list)
     parked: list[ParkInvoiceInput] = field(default_factory=list)
     audit: list[AuditInput] = field(default_factory=list)
@@ -112,7 +117,41 @@ class FakeWorld:
         """Remember the exception."""
         self.parked.append(parked)
 
+    def save_drafts(
+        self, invoices: Sequence[tuple[InvoiceSnapshot, Sequence[Finding]]], *, trace_id: str
+    ) -> list[StoredDraft]:
+        """Store one draft per billing key; answer what earlier settlements recorded of it."""
+        ids = [self.save_draft(invoice, found, trace_id=trace_id) for invoice, found in invoices]
+        return [self._stored(draft_id) for draft_id in ids]
+
+    def _stored(self, draft_id: str) -> StoredDraft:
+        key, posted_by = self.settled.get(draft_id, (None, None))
+        return StoredDraft(draft_id, intacct_key=key, posted=posted_by is not None)
+
+    def settle(self, settlements: Sequence[Settlement]) -> None:
+        """Record each settlement once, with its audit entries; a repeat changes nothing."""
+        self.settle_calls += 1
+        for settlement in settlements:
+            if settlement.parked is not None:
+                if settlement.parked in self.parked:
+                    continue
+                self.parked.append(settlement.parked)
+            else:
+                state = (settlement.intacct_key, settlement.posted_by)
+                if self.settled.get(settlement.draft_id) == state:
+                    continue
+                self.settled[settlement.draft_id] = state
+            self.audit.extend(settlement.audit)
+
     # IntacctDrafts
+    def create_documents(self, documents: Sequence[NewDocument]) -> list[str | BusinessFailure]:
+        """Create drafts or posted documents; a replayed controlid returns the first key."""
+        answers = self.create_drafts([(d.invoice, d.control_id) for d in documents])
+        for document, answer in zip(documents, answers, strict=True):
+            if document.posted and isinstance(answer, str):
+                self.created_posted.setdefault(document.control_id, answer)
+        return answers
+
     def create_drafts(
         self,
         invoices: Sequence[tuple[InvoiceSnapshot, str]],
@@ -135,10 +174,24 @@ class FakeWorld:
         self.post_calls += 1
         return self.posts.setdefault(control_id, intacct_key)
 
+    def post_many(self, postings: Sequence[tuple[str, str]]) -> list[str | BusinessFailure]:
+        """Post a batch once per controlid, refusing the drafts in ``refuse_post``."""
+        self.post_batches.append(len(postings))
+        return [self._post_one(key, control) for key, control in postings]
+
+    def _post_one(self, intacct_key: str, control: str) -> str | BusinessFailure:
+        if intacct_key in self.refuse_post:
+            return BusinessFailure("PeriodClosed", f"{intacct_key} falls in a closed period")
+        return self.posts.setdefault(control, intacct_key)
+
     # AuditLog
     def append(self, entry: AuditInput) -> None:
         """Append the entry."""
         self.audit.append(entry)
+
+    def append_many(self, entries: Sequence[AuditInput]) -> None:
+        """Append the entries in order."""
+        self.audit.extend(entries)
 
     # DueInvoices
     def compute_due(

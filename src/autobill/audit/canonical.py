@@ -9,6 +9,8 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Final
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from autobill.models import AuditEntry
 
 HASHED_FIELDS: Final = (
@@ -50,8 +52,13 @@ def plain(value: object) -> Any:  # noqa: ANN401 - JSON data of any shape
 
 def entry_hash(entry: AuditEntry) -> str:
     """Return the SHA-256 of the entry's canonical JSON (every field but its own hash)."""
-    fields: dict[str, object] = {name: getattr(entry, name) for name in HASHED_FIELDS}
-    at = fields["at"]
+    return fields_hash({name: getattr(entry, name) for name in HASHED_FIELDS})
+
+
+def fields_hash(fields: Mapping[str, object]) -> str:
+    """Return the SHA-256 of an entry's hashed fields, given by name, as ``entry_hash`` does."""
+    hashed = {name: fields[name] for name in HASHED_FIELDS}
+    at = hashed["at"]
     if isinstance(at, datetime):
-        fields["at"] = at.isoformat(timespec="microseconds")
-    return hashlib.sha256(canonical_json(fields).encode()).hexdigest()
+        hashed["at"] = at.isoformat(timespec="microseconds")
+    return hashlib.sha256(canonical_json(hashed).encode()).hexdigest()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import sqlalchemy as sa
 
@@ -11,7 +11,7 @@ from autobill.models import AuditChainHead, AuditEntry
 from autobill.models.audit_chain_head import CHAIN_HEAD_ID
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Iterator, Sequence
 
     from sqlalchemy.orm import Session
 
@@ -46,6 +46,14 @@ def add(session: Session, entry: AuditEntry, head: AuditChainHead) -> None:
     session.add(entry)
     head.seq = entry.seq
     head.hash = entry.hash
+    session.flush()
+
+
+def add_rows(session: Session, rows: Sequence[dict[str, Any]], head: AuditChainHead) -> None:
+    """Store the chained entry ``rows`` in one executemany and move the locked head to the last."""
+    session.execute(sa.insert(AuditEntry), list(rows))
+    head.seq = rows[-1]["seq"]
+    head.hash = rows[-1]["hash"]
     session.flush()
 
 

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from autobill.audit import repository
-from autobill.audit.canonical import entry_hash, plain
+from autobill.audit.canonical import entry_hash, fields_hash, plain
 from autobill.db.base import utc_now
 from autobill.models import AuditChainHead, AuditEntry
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Sequence
     from datetime import datetime
 
     from sqlalchemy.orm import Session
@@ -56,9 +56,7 @@ def append(  # noqa: PLR0913 - the fields of an audit entry, all keyword-only
 ) -> AuditEntry:
     """Append an entry after the current chain head, inside the caller's transaction."""
     head = repository.lock_head(session)
-    entry = AuditEntry(
-        seq=head.seq + 1,
-        at=at or utc_now(),
+    new = NewEntry(
         actor=actor,
         action=action,
         subject=subject,
@@ -66,12 +64,85 @@ def append(  # noqa: PLR0913 - the fields of an audit entry, all keyword-only
         rule_version=rule_version,
         prompt_version=prompt_version,
         inputs_digest=inputs_digest,
-        before=plain(before),
-        after=plain(after),
-        prev_hash=head.hash,
+        before=before,
+        after=after,
+    )
+    entry = _entry(new, seq=head.seq + 1, at=at or utc_now(), prev_hash=head.hash)
+    repository.add(session, entry, head)
+    return entry
+
+
+@dataclass(frozen=True, slots=True)
+class NewEntry:
+    """The fields of one entry to append; the chain gives its position and hashes."""
+
+    actor: str
+    action: str
+    subject: str
+    trace_id: str | None = None
+    rule_version: str | None = None
+    prompt_version: str | None = None
+    inputs_digest: str | None = None
+    before: object = field(default_factory=dict)
+    after: object = field(default_factory=dict)
+
+
+def append_many(session: Session, entries: Sequence[NewEntry]) -> None:
+    """Append entries in order after the chain head, locking it once, in the caller's transaction.
+
+    Each entry names the one before it, exactly as appending them one by one would; the rows
+    go in as one executemany rather than as ORM objects, which cost more than the hashing.
+    """
+    if not entries:
+        return
+    head = repository.lock_head(session)
+    at = utc_now()
+    seq, prev_hash, rows = head.seq, head.hash, []
+    for new in entries:
+        seq += 1
+        row = _row(new, seq=seq, at=at, prev_hash=prev_hash)
+        prev_hash = row["hash"]
+        rows.append(row)
+    repository.add_rows(session, rows, head)
+
+
+def _row(new: NewEntry, *, seq: int, at: datetime, prev_hash: str) -> dict[str, Any]:
+    """The hashed row of ``new`` at position ``seq`` after ``prev_hash``."""
+    row: dict[str, Any] = {
+        "seq": seq,
+        "at": at,
+        "actor": new.actor,
+        "action": new.action,
+        "subject": new.subject,
+        "trace_id": new.trace_id,
+        "rule_version": new.rule_version,
+        "prompt_version": new.prompt_version,
+        "inputs_digest": new.inputs_digest,
+        "before": plain(new.before),
+        "after": plain(new.after),
+        "prev_hash": prev_hash,
+    }
+    row["hash"] = fields_hash(row)
+    return row
+
+
+def _entry(new: NewEntry, *, seq: int, at: datetime, prev_hash: str) -> AuditEntry:
+    """The hashed entry of ``new`` at position ``seq`` after ``prev_hash``."""
+    entry = AuditEntry(
+        seq=seq,
+        at=at,
+        actor=new.actor,
+        action=new.action,
+        subject=new.subject,
+        trace_id=new.trace_id,
+        rule_version=new.rule_version,
+        prompt_version=new.prompt_version,
+        inputs_digest=new.inputs_digest,
+        before=plain(new.before),
+        after=plain(new.after),
+        prev_hash=prev_hash,
     )
     entry.hash = entry_hash(entry)
-    repository.add(session, entry, head)
     return entry
 
 

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Final, cast
 from autobill.billing.errors import SOURCE_NOT_FOUND, BillingError
 from autobill.billing.keys import BillingKey, SourceKind
 from autobill.intacct.cache import MasterDataCache
-from autobill.intacct.paging import more_pages
+from autobill.intacct.paging import every_page
 from autobill.intacct.payloads import read_by_query
 from autobill.intacct.query import IN_LIST_MAX, and_, eq, in_list
 
@@ -95,9 +95,9 @@ class IntacctReader:
         ]
         found: dict[str, list[IntacctRecord]] = {q.obj: [] for q in queries}
         results = await self._client.execute(functions, entity=self._entity)
-        for query, first in zip(queries, results, strict=True):
-            async for page in more_pages(self._client, first, entity=self._entity):
-                found[query.obj].extend(cast("list[IntacctRecord]", page))
+        pages = await every_page(self._client, results, entity=self._entity)
+        for query, records in zip(queries, pages, strict=True):
+            found[query.obj].extend(cast("list[IntacctRecord]", records))
         return found
 
     async def master(self) -> Records:
@@ -143,24 +143,40 @@ class IntacctReader:
 
     async def _contract(self, contract_id: str) -> dict[str, list[IntacctRecord]]:
         where = eq("CONTRACTID", contract_id)
-        own = await self.read([Query(obj, where) for obj in CONTRACT_OBJECTS])
+        queries = [Query(obj, where) for obj in CONTRACT_OBJECTS]
+        own = await self.read([*queries, Query("PROJECT", where)])
         _require(own, "CONTRACT", contract_id)
-        projects = sorted(set(_values(own, "CONTRACTDETAIL", "PROJECTID")))
-        if projects:  # milestone lines bill on their projects' tasks: a second, small round
-            own |= await self.read(_in_queries(("PROJECT", "TASK"), "PROJECTID", projects))
+        # Milestone lines bill on their projects' tasks, and a project under the contract bills
+        # its time on the contract's invoice: read those projects whole, in one more round.
+        projects = {
+            *_values(own, "CONTRACTDETAIL", "PROJECTID"),
+            *_values(own, "PROJECT", "PROJECTID"),
+        }
+        if projects:
+            own |= await self._projects(sorted(projects))
         return own
 
     async def _project(self, project_id: str) -> dict[str, list[IntacctRecord]]:
-        where = eq("PROJECTID", project_id)
-        own = await self.read([Query(obj, where) for obj in (*PROJECT_OBJECTS, "ARINVOICE")])
+        own = await self._projects([project_id], with_contracts=True)
         _require(own, "PROJECT", project_id)
-        history = [str(r.get("RECORDNO", "")) for r in own["ARINVOICE"]]
-        contracts = sorted(
-            {*_values(own, "PROJECT", "CONTRACTID"), *_values(own, "ARINVOICE", "CONTRACTID")}
+        return own
+
+    async def _projects(
+        self, project_ids: Sequence[str], *, with_contracts: bool = False
+    ) -> dict[str, list[IntacctRecord]]:
+        """The projects' records and invoice history, then (one round) its lines and contracts."""
+        own = await self.read(
+            _in_queries((*PROJECT_OBJECTS, "ARINVOICE"), "PROJECTID", project_ids)
         )
-        follow = [*_in_queries(("ARINVOICEITEM",), "RECORDKEY", history)]
-        follow += _in_queries(("CONTRACT",), "CONTRACTID", contracts)
-        if follow:  # the history's lines and the contracts referenced: one more round
+        history = [str(r.get("RECORDNO", "")) for r in own["ARINVOICE"]]
+        follow = _in_queries(("ARINVOICEITEM",), "RECORDKEY", history)
+        if with_contracts:
+            contracts = {
+                *_values(own, "PROJECT", "CONTRACTID"),
+                *_values(own, "ARINVOICE", "CONTRACTID"),
+            }
+            follow += _in_queries(("CONTRACT",), "CONTRACTID", sorted(contracts))
+        if follow:
             own |= await self.read(follow)
         return own
 

@@ -11,7 +11,7 @@ from autobill.db.upsert import insert_ignoring_conflict
 from autobill.models import InboxEvent
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Mapping, Sequence
     from datetime import datetime
 
     from sqlalchemy.orm import Session
@@ -62,3 +62,17 @@ def mark_handled(session: Session, event: InboxEvent, *, at: datetime | None = N
     """Record that the event's workflow was started."""
     event.handled_at = at or utc_now()
     session.flush()
+
+
+def received_by_trace(session: Session, trace_ids: Sequence[str]) -> dict[str, datetime]:
+    """Return when the events of these trace ids were accepted, by trace id."""
+    query = sa.select(InboxEvent.trace_id, InboxEvent.received_at).where(
+        InboxEvent.trace_id.in_(trace_ids)
+    )
+    return {trace: at for trace, at in session.execute(query) if trace is not None}
+
+
+def count_unhandled(session: Session) -> int:
+    """Return how many accepted events still wait for their workflow to be started."""
+    query = sa.select(sa.func.count()).where(InboxEvent.handled_at.is_(None))
+    return int(session.scalar(query) or 0)

@@ -14,6 +14,7 @@ from autobill.models import InboxEvent
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
+    from datetime import datetime
 
     from sqlalchemy.orm import Session
 
@@ -107,3 +108,13 @@ def record_poll(  # noqa: PLR0913 - one object's poll: where, what, and the wate
     )
     watermarks.advance(session, row, modified_at=advanced.modified_at, seen=advanced.seen)
     return new
+
+
+def received_by_trace(session: Session, trace_ids: Iterable[str]) -> dict[str, datetime]:
+    """Return when the events of these trace ids were accepted, by trace id."""
+    return repository.received_by_trace(session, sorted(set(trace_ids)))
+
+
+def count_pending(session: Session) -> int:
+    """Return how many accepted events still wait for their workflow to be started."""
+    return repository.count_unhandled(session)

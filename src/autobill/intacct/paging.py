@@ -50,6 +50,37 @@ async def more_pages(
         yield result.raise_for_status().records()
 
 
+async def every_page(
+    client: Executor, firsts: Sequence[Result], *, entity: str | None = None
+) -> list[list[Record]]:
+    """Every record of several readByQuery results, their further pages read side by side.
+
+    Each round sends one ``readMore`` per result that still has records, in one request: a
+    company's objects are read in as many round trips as its largest object has pages.
+
+    Args:
+        client: runs the readMore calls.
+        firsts: the successful readByQuery results.
+        entity: the entity whose session ran the first pages.
+
+    Returns:
+        Each result's records, in the order of ``firsts``.
+    """
+    found = [first.raise_for_status().records() for first in firsts]
+    open_ids = {n: r.attr("resultId") or "" for n, r in enumerate(firsts) if _remaining(r)}
+    open_ids = {n: rid for n, rid in open_ids.items() if rid}
+    while open_ids:
+        functions = [read_more(controlid=_cid("readMore"), result_id=r) for r in open_ids.values()]
+        answers = await client.execute(functions, entity=entity)
+        still = {}
+        for (n, rid), answer in zip(open_ids.items(), answers, strict=True):
+            found[n].extend(answer.raise_for_status().records())
+            if _remaining(answer):
+                still[n] = rid
+        open_ids = still
+    return found
+
+
 async def read_by_query_pages(  # noqa: PLR0913 - mirrors readByQuery's elements
     client: Executor,
     *,

@@ -316,7 +316,22 @@ def create(*, controlid: str, obj: str, records: Sequence[Mapping[str, str]]) ->
     Returns:
         The function, counted as one transaction per record.
     """
-    body = ET.Element("create")
+    return _records_function("create", controlid, obj, records)
+
+
+def update(*, controlid: str, obj: str, records: Sequence[Mapping[str, str]]) -> Function:
+    """Build a generic ``update`` of records of an object, each named by RECORDNO or its id.
+
+    Returns:
+        The function, counted as one transaction per record.
+    """
+    return _records_function("update", controlid, obj, records)
+
+
+def _records_function(
+    operation: str, controlid: str, obj: str, records: Sequence[Mapping[str, str]]
+) -> Function:
+    body = ET.Element(operation)
     for fields in records:
         record = sub(body, obj)
         for name, value in fields.items():

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 
 from autobill.db.upsert import insert_ignoring_conflict
 from autobill.invoice.mapping import draft_values, line_values
@@ -16,6 +17,9 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from autobill.core.billing.model import Invoice
+
+# Keys per IN list: well under the bound-parameter limits of SQLite and PostgreSQL.
+IN_CHUNK: Final = 500
 
 
 def get_or_create_draft(
@@ -79,6 +83,67 @@ def _add_lines(
         line_sources = sources[position] if position < len(sources) else ()
         draft.lines.append(DraftLine(**line_values(invoice, position, line_sources)))
     session.flush()
+
+
+def insert_drafts(session: Session, rows: Sequence[Mapping[str, Any]]) -> set[int]:
+    """Insert drafts, skipping each whose (company, billing key) is stored; return the new ids.
+
+    One executemany (batched into multi-row statements by the driver layer, compiled once).
+    """
+    if not rows:
+        return set()
+    statement = (
+        _insert(session, Draft)
+        .on_conflict_do_nothing(index_elements=["company_id", "billing_key"])
+        .returning(Draft.id)
+    )
+    return set(session.scalars(statement, [dict(row) for row in rows]))
+
+
+def drafts_by_key(session: Session, *, company_id: str, keys: Sequence[str]) -> dict[str, Draft]:
+    """Return the company's drafts of these billing keys, by billing key."""
+    found: dict[str, Draft] = {}
+    for start in range(0, len(keys), IN_CHUNK):
+        chunk = keys[start : start + IN_CHUNK]
+        query = sa.select(Draft).where(Draft.company_id == company_id, Draft.billing_key.in_(chunk))
+        found.update((draft.billing_key, draft) for draft in session.scalars(query))
+    return found
+
+
+def drafts_by_id(session: Session, ids: Sequence[int]) -> dict[int, Draft]:
+    """Return the drafts of these ids, by id."""
+    found: dict[int, Draft] = {}
+    for start in range(0, len(ids), IN_CHUNK):
+        query = sa.select(Draft).where(Draft.id.in_(ids[start : start + IN_CHUNK]))
+        found.update((draft.id, draft) for draft in session.scalars(query))
+    return found
+
+
+def add_rows(session: Session, model: type[DraftLine | Finding], rows: Sequence[Any]) -> None:
+    """Insert plain rows (lines or findings without a dedupe key) in one executemany."""
+    if rows:
+        session.execute(sa.insert(model), list(rows))
+
+
+def add_finding_once(session: Session, row: Mapping[str, Any]) -> bool:
+    """Insert a finding unless its ``dedupe_key`` is stored; return whether it was inserted."""
+    return (
+        insert_ignoring_conflict(session, Finding, row, conflict_columns=("dedupe_key",))
+        is not None
+    )
+
+
+def add_postings(session: Session, rows: Sequence[Mapping[str, Any]]) -> None:
+    """Insert postings in one executemany, skipping each draft whose posting is recorded."""
+    if rows:
+        statement = _insert(session, Posting).on_conflict_do_nothing(index_elements=["draft_id"])
+        session.execute(statement, [dict(row) for row in rows])
+
+
+def _insert(session: Session, model: type[Draft | Posting]) -> postgresql.Insert | sqlite.Insert:
+    """The dialect's INSERT of ``model``, which knows ON CONFLICT DO NOTHING."""
+    dialect = session.get_bind().dialect.name
+    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(model)
 
 
 def add_findings(session: Session, rows: Sequence[Mapping[str, Any]]) -> None:
@@ -163,3 +228,11 @@ def decisions_of(session: Session, draft_id: int) -> list[ReviewDecision]:
         .order_by(ReviewDecision.id)
     )
     return list(session.scalars(query))
+
+
+def parked_keys(session: Session, *, company_id: str) -> set[str]:
+    """Return the billing keys of the company parked as exceptions (with or without a draft)."""
+    query = sa.select(Finding.billing_key).where(
+        Finding.company_id == company_id, Finding.dedupe_key.like("parked:%")
+    )
+    return {key for key in session.scalars(query) if key}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from autobill.db.base import utc_now
@@ -24,11 +25,21 @@ if TYPE_CHECKING:
     from autobill.models import Draft
 
 PARKED = "parked"
+POSTED = "posted"
 UNDECIDED = "drafted"
 
 
 class DraftNotFound(LookupError):
     """No draft has this id."""
+
+
+@dataclass(frozen=True, slots=True)
+class Parking:
+    """Why an invoice is parked for people: the step that failed and the error."""
+
+    step: str
+    kind: str
+    message: str
 
 
 def save_draft(  # noqa: PLR0913 - the draft, its identity and provenance, keyword-only
@@ -70,6 +81,23 @@ def save_draft(  # noqa: PLR0913 - the draft, its identity and provenance, keywo
         ]
         repository.add_findings(session, rows)
     return draft
+
+
+def parked_finding(
+    company_id: str, billing_key: str, draft_id: int | None, parking: Parking
+) -> dict[str, Any]:
+    """The finding that parks an invoice, deduplicated per (company, billing key, step)."""
+    dedupe = f"parked:{company_id}:{billing_key}:{parking.step}"
+    return {
+        "company_id": company_id,
+        "billing_key": billing_key,
+        "dedupe_key": dedupe[:255],
+        "draft_id": draft_id,
+        "kind": parking.kind,
+        "source": parking.step,
+        "message": parking.message,
+        "severity": "error",
+    }
 
 
 def draft_of(session: Session, draft_id: int) -> Draft:
@@ -146,17 +174,7 @@ def park(  # noqa: PLR0913 - a parked invoice's parts, keyword-only
     message: str,
 ) -> None:
     """Record the invoice as an exception for people: once per (company, billing key, step)."""
-    dedupe = f"parked:{company_id}:{billing_key}:{step}"
-    row = {
-        "company_id": company_id,
-        "billing_key": billing_key,
-        "dedupe_key": dedupe[:255],
-        "draft_id": draft_id,
-        "kind": kind,
-        "source": step,
-        "message": message,
-        "severity": "error",
-    }
+    row = parked_finding(company_id, billing_key, draft_id, Parking(step, kind, message))
     repository.add_findings(session, [row])
     draft = repository.get(session, draft_id) if draft_id is not None else None
     if draft is not None:
@@ -228,3 +246,8 @@ def detail(session: Session, draft: Draft, *, waiting: bool) -> DraftDetail:
         findings=findings,
         decisions=decisions,
     )
+
+
+def parked_keys(session: Session, *, company_id: str) -> set[str]:
+    """Return the billing keys of the company parked as exceptions for people."""
+    return repository.parked_keys(session, company_id=company_id)

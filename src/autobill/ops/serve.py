@@ -10,12 +10,15 @@ import typer
 import uvicorn
 from rich.console import Console
 
+from autobill.billing.reader import IntacctReader
 from autobill.config import load_settings
 from autobill.logs import configure_logging
 from autobill.ops.common import company_of, review_policy, temporal
 from autobill.ops.polling import polling
 from autobill.triggers.dispatcher import TemporalEventStarter
+from autobill.triggers.landing import ScheduleKeys
 from autobill.web import create_app
+from autobill.workflows.wiring import intacct_client
 
 if TYPE_CHECKING:
     from fastapi import FastAPI
@@ -23,6 +26,7 @@ if TYPE_CHECKING:
     from temporalio.client import Client
 
     from autobill.config import Settings
+    from autobill.intacct import IntacctClient
 
 
 def server_config(app: ASGIApp, host: str, port: int) -> uvicorn.Config:
@@ -33,14 +37,22 @@ def server_config(app: ASGIApp, host: str, port: int) -> uvicorn.Config:
     )
 
 
-def web_app(settings: Settings, client: Client, *, intacct_secret: str | None = None) -> FastAPI:
-    """The web app with its dispatcher starting invoice workflows and the drafts API on Temporal."""
+def web_app(
+    settings: Settings,
+    client: Client,
+    intacct: IntacctClient,
+    *,
+    intacct_secret: str | None = None,
+) -> FastAPI:
+    """The web app: its dispatcher starts the workflows of the invoices events land on."""
+    reader = IntacctReader(intacct, entity=settings.intacct.entity_id)
     starter = TemporalEventStarter(
         client,
         company_id=company_of(settings),
         entity_id=settings.intacct.entity_id,
         task_queue=settings.temporal.task_queue,
         policy=review_policy(settings),
+        keys=ScheduleKeys(reader).keys,
     )
     configured = settings.webhook.intacct_secret
     if intacct_secret is None and configured is not None:
@@ -66,16 +78,21 @@ def serve(
 
     async def main() -> None:
         client = await temporal(settings, "serve")
+        intacct = intacct_client(settings)
         # uvicorn's own signal handling: Ctrl-C shuts the app down (and its dispatcher) cleanly.
-        server = uvicorn.Server(server_config(web_app(settings, client), host, port))
+        app = web_app(settings, client, intacct)
+        server = uvicorn.Server(server_config(app, host, port))
         Console(stderr=True).print(
             f"autobill serve: http://{host}:{port} (Temporal {settings.temporal.address}); "
             "Ctrl-C stops it",
             markup=False,
             highlight=False,
         )
-        async with polling(settings):
-            await server.serve()
+        try:
+            async with polling(settings):
+                await server.serve()
+        finally:
+            await intacct.aclose()
 
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(main())

@@ -39,12 +39,14 @@ from autobill.ops.polling import polling
 from autobill.ops.serve import server_config, web_app
 from autobill.sandbox.seed import seed
 from autobill.workflows.devserver import LOOPBACK, DevServer, DevServerError
-from autobill.workflows.wiring import connect, real_worker
+from autobill.workflows.wiring import connect, intacct_client, real_worker
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
     from starlette.types import ASGIApp
+
+    from autobill.core.dataset import Dataset
 
 ALEMBIC_INI: Final = Path(autobill.__file__).resolve().parents[2] / "alembic.ini"
 SANDBOX_FILE: Final = "sandbox.db"
@@ -123,11 +125,13 @@ def migrate(database_url: str) -> None:
         engine.dispose()
 
 
-def sandbox_app(data_dir: Path, web_url: str, webhook_secret: str) -> tuple[ASGIApp, sandbox.Store]:
-    """The sandbox over a SQLite file in the data directory, seeded with the demo company once."""
+def sandbox_app(
+    data_dir: Path, web_url: str, webhook_secret: str, dataset: Dataset | None = None
+) -> tuple[ASGIApp, sandbox.Store]:
+    """The sandbox over a SQLite file in the data directory, seeded once (the demo company)."""
     store = sandbox.Store(str(data_dir / SANDBOX_FILE))
     if store.is_empty():
-        seed(store, load_dataset(demo_dataset_path()))
+        seed(store, dataset or load_dataset(demo_dataset_path()))
     oe = CompanySettings(company=sandbox.SandboxConfig().company_id)
     config = sandbox.SandboxConfig(
         custom_fields=frozenset({oe.trace_field, oe.trigger_field, oe.key_field}),
@@ -138,9 +142,17 @@ def sandbox_app(data_dir: Path, web_url: str, webhook_secret: str) -> tuple[ASGI
 
 
 async def bring_up(
-    stack: AsyncExitStack, settings: Settings, *, web_port: int, sandbox_port: int
+    stack: AsyncExitStack,
+    settings: Settings,
+    *,
+    web_port: int,
+    sandbox_port: int,
+    dataset: Dataset | None = None,
 ) -> Urls:
-    """Start every part, each stopped by ``stack`` in reverse order; return their URLs."""
+    """Start every part, each stopped by ``stack`` in reverse order; return their URLs.
+
+    ``dataset`` seeds a new sandbox instead of the demo company.
+    """
     data_dir = settings.data_dir
     data_dir.mkdir(parents=True, exist_ok=True)
     web_sock = listening_socket(web_port)
@@ -153,7 +165,7 @@ async def bring_up(
     intacct = settings.intacct
     sandbox_url = None
     if not intacct.configured:
-        app, store = sandbox_app(data_dir, web_url, secret)
+        app, store = sandbox_app(data_dir, web_url, secret, dataset)
         stack.callback(store.close)
         sandbox_sock = listening_socket(sandbox_port)
         await serving(stack, app, sandbox_sock)
@@ -165,7 +177,9 @@ async def bring_up(
     client = await connect(settings)
     await stack.enter_async_context(real_worker(settings, client=client))
     await stack.enter_async_context(polling(settings))
-    await serving(stack, web_app(settings, client, intacct_secret=secret), web_sock)
+    reads = intacct_client(settings)
+    stack.push_async_callback(reads.aclose)
+    await serving(stack, web_app(settings, client, reads, intacct_secret=secret), web_sock)
     return Urls(web_url, dev.address, dev.ui_url, sandbox_url, data_dir)
 
 

@@ -1,9 +1,10 @@
 """Secondary indexes of the store: declared record fields by value, and counts kept as you go.
 
 Writes look records up by a field other than their id (an SODOCUMENT's lines by DOCHDRNO, an
-AR invoice's lines by RECORDKEY...) and number documents from how many exist. Scanning and
-JSON-decoding every record of an object for that made each write cost linear in the object's
-size. The store keeps, in the same SQLite transaction as each insert, replace and delete:
+AR invoice's lines by RECORDKEY...) and number documents from how many exist; readByQuery
+selects records by a field's values. Scanning and JSON-decoding every record of an object for
+that made each write, and each query, cost linear in the object's size. The store keeps, in
+the same SQLite transaction as each insert, replace and delete:
 
 - ``record_fields``: one row per (record, indexed field) holding the field's value, for the
   fields declared in ``INDEXED`` (records lacking the field have no row);
@@ -27,17 +28,28 @@ if TYPE_CHECKING:
 
     from autobill.sandbox.counters import Counters
 
-# Record fields looked up by value on the write paths (a lookup on another field scans).
+# Record fields looked up by value: by the write paths, and by the readByQuery conditions that
+# autobill's billing reader sends (``FIELD = 'v'``, ``FIELD in (...)``). A lookup on another
+# field scans. Changing this list needs a new VERSION, so that stored files are re-indexed.
 INDEXED: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(
     {
         "SODOCUMENT": ("DOCNO",),
         "SODOCUMENTENTRY": ("DOCHDRNO",),
-        "ARINVOICE": ("RECORDID",),
+        "ARINVOICE": ("RECORDID", "PROJECTID"),
         "ARINVOICEITEM": ("RECORDKEY",),
         "REVRECSCHEDULE": ("DOCHDRKEY",),
         "REVRECSCHEDULEENTRY": ("REVRECSCHEDULEKEY",),
         "EXCHANGERATE": ("FROMCURRENCY",),
         "AUDITHISTORY": ("OBJECTKEY",),
+        "CUSTOMER": ("CUSTOMERID",),
+        "CONTRACT": ("CONTRACTID",),
+        "CONTRACTDETAIL": ("CONTRACTID", "PROJECTID"),
+        "CONTRACTUSAGE": ("CONTRACTID",),
+        "PROJECT": ("PROJECTID", "CONTRACTID"),
+        "TASK": ("PROJECTID",),
+        "PROJECTRESOURCES": ("PROJECTID",),
+        "TIMESHEETENTRY": ("PROJECTID",),
+        "EEXPENSESITEM": ("PROJECTID",),
     }
 )
 # Indexed fields whose distinct values are counted (document numbering).
@@ -53,7 +65,8 @@ CREATE TABLE IF NOT EXISTS tallies (
     PRIMARY KEY (object, name)) WITHOUT ROWID;
 """
 # PRAGMA user_version once the indexes above describe every record (older stores are rebuilt).
-VERSION: Final = 1
+# 2: the billing reader's query fields were added to INDEXED.
+VERSION: Final = 2
 ROWS: Final = ""  # the tally name of an object's record count
 
 
@@ -88,9 +101,12 @@ def change(
     names = INDEXED.get(obj)
     if not names:
         return
-    stored = dict(db.execute(
-        "SELECT name, value FROM record_fields WHERE object = ? AND recordno = ?", (obj, recordno)
-    ).fetchall())
+    stored = dict(
+        db.execute(
+            "SELECT name, value FROM record_fields WHERE object = ? AND recordno = ?",
+            (obj, recordno),
+        ).fetchall()
+    )
     if stored == {name: data[name] for name in names if name in data}:
         return
     _remove_fields(db, counters, obj, recordno)

@@ -3,22 +3,31 @@ r"""The readByQuery query language (§4.2): SQL-like conditions, operators space
 ``compile_query(text, fields)`` parses a query into a predicate over a record's fields, or raises
 ``QueryInvalid``. Operators need spaces around them; strings are single-quoted, case-sensitive,
 with ``\\'`` for a quote; ``AND``/``OR``/``NOT``/``IN``/``LIKE``/``IS NULL`` are case-insensitive.
+``exact_conditions(text)`` names the top-level conditions that select a field by exact text, so
+that a read can fetch its candidates through an index before applying the predicate.
 """
 
 from __future__ import annotations
 
+import operator as op
 import re
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Final, TypeAlias
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, Final, TypeAlias
 
 from autobill.sandbox.formats import parse_moment, parse_number
 
 if TYPE_CHECKING:
-    from collections.abc import Collection
+    from collections.abc import Collection, Mapping
 
 Predicate: TypeAlias = Callable[[dict[str, str]], bool]
 _TOKEN: Final = re.compile(r"\s*(?:('(?:[^'\\]|\\.)*')|([(),])|([^\s(),']+))")
-_COMPARE: Final = frozenset({"=", "!=", "<>", "<", ">", "<=", ">="})
+# Both sides are of one type (moments, decimals or text), which these operators order.
+_COMPARE: Final[Mapping[str, Callable[[Any, Any], bool]]] = MappingProxyType(
+    {"=": op.eq, "!=": op.ne, "<>": op.ne, "<": op.lt, ">": op.gt, "<=": op.le, ">=": op.ge}
+)
+_DEPTH: Final = {"(": 1, ")": -1}
+_EQUALS: Final = 3  # tokens of FIELD = value
 
 
 class QueryInvalid(ValueError):
@@ -51,6 +60,74 @@ def _tokens(text: str) -> list[str]:
     return tokens
 
 
+def exact_conditions(text: str) -> list[tuple[str, tuple[str, ...]]]:
+    """Return the top-level conjuncts of a query that select a field by exact text.
+
+    Each is ``(FIELD, values)``: a record the query selects has one of the values, so looking
+    them up narrows the records to test. ``FIELD IN (...)`` compares text; ``FIELD = 'v'`` only
+    when ``v`` is neither a number nor a date (those compare by value). An empty value (which a
+    record lacking the field matches) and anything under OR or NOT are left out.
+    """
+    try:
+        tokens = _tokens(text)
+    except QueryInvalid:
+        return []
+    found = (_exact(part) for part in _conjuncts(tokens))
+    return [condition for condition in found if condition is not None]
+
+
+def _conjuncts(tokens: list[str]) -> list[list[str]]:
+    """Split tokens at the AND outside parentheses, opening groups; none at an OR outside."""
+    parts: list[list[str]] = [[]]
+    depth = 0
+    for token in tokens:
+        depth += _DEPTH.get(token, 0)
+        keyword = token.upper() if depth == 0 else ""
+        if depth < 0 or keyword == "OR":
+            return []
+        if keyword == "AND":
+            parts.append([])
+        else:
+            parts[-1].append(token)
+    if depth != 0:
+        return []
+    return [inner for part in parts for inner in _ungrouped(part)]
+
+
+def _ungrouped(part: list[str]) -> list[list[str]]:
+    """Return the conjuncts of ``( ... )`` wrapping a whole part, else the part itself."""
+    depth = 0
+    for position, token in enumerate(part):
+        depth += _DEPTH.get(token, 0)
+        if depth == 0:
+            return _conjuncts(part[1:-1]) if position == len(part) - 1 > 0 else [part]
+    return [part]
+
+
+def _exact(part: list[str]) -> tuple[str, tuple[str, ...]] | None:
+    """Return ``(FIELD, values)`` of ``FIELD = 'text'`` or ``FIELD IN (...)``, else None."""
+    field = part[0].upper() if part else ""
+    values: tuple[str, ...] = ()
+    if len(part) == _EQUALS and part[1] == "=" and _is_literal(part[2]):
+        value = _literal(part[2])
+        if parse_moment(value) is None and parse_number(value) is None:
+            values = (value,)
+    elif len(part) > _EQUALS and part[1].upper() == "IN" and part[2] == "(" and part[-1] == ")":
+        items = part[3:-1]
+        if all(c == "," for c in items[1::2]) and all(_is_literal(v) for v in items[::2]):
+            values = tuple(_literal(v) for v in items[::2]) if len(items) % 2 else ()
+    return (field, values) if values and "" not in values else None
+
+
+def _is_literal(token: str) -> bool:
+    return token.startswith("'") or parse_number(token) is not None
+
+
+def _literal(token: str) -> str:
+    """Return the value a literal token stands for: a quoted string unescaped, or a number."""
+    return re.sub(r"\\(.)", r"\1", token[1:-1]) if token.startswith("'") else token
+
+
 def compare(left: str, operator: str, right: str) -> bool:
     """Compare two field values as dates, numbers or (case-sensitive) text, in that order."""
     pair: tuple[object, object] = (left, right)
@@ -62,11 +139,7 @@ def compare(left: str, operator: str, right: str) -> bool:
     elif None not in numbers:
         pair = numbers
     a, b = pair
-    outcome: dict[str, bool] = {
-        "=": a == b, "!=": a != b, "<>": a != b,
-        "<": a < b, ">": a > b, "<=": a <= b, ">=": a >= b,  # type: ignore[operator]
-    }
-    return outcome[operator]
+    return _COMPARE[operator](a, b)
 
 
 def like(value: str, pattern: str) -> bool:
@@ -156,12 +229,10 @@ class _Parser:
 
     def value(self) -> str:
         token = self.take()
-        if token.startswith("'"):
-            return re.sub(r"\\(.)", r"\1", token[1:-1])
-        if parse_number(token) is None:
+        if not _is_literal(token):
             msg = f"{token!r} is not a value (quote strings)"
             raise QueryInvalid(msg)
-        return token
+        return _literal(token)
 
     def values(self) -> tuple[str, ...]:
         if self.take() != "(":

@@ -17,6 +17,7 @@ class InvoiceState(StrEnum):
     """Where an invoice stands in its workflow."""
 
     STARTED = "started"
+    SCHEDULED = "scheduled"  # waiting for its invoice date to begin
     DRAFTED = "drafted"
     IN_REVIEW = "in_review"
     ESCALATED = "escalated"
@@ -138,7 +139,8 @@ class InvoiceWorkflowInput(Snapshot):
     """Start of an ``InvoiceWorkflow``: the billing key is also the workflow id.
 
     ``drafted`` is set by a billing run that already drafted the invoice in a batch; the
-    workflow then starts at the review wait.
+    workflow then starts at the review wait. ``not_before`` (an event's invoice date) holds the
+    drafting until that day begins, so usage or time reported early is billed complete.
     """
 
     billing_key: str
@@ -149,6 +151,7 @@ class InvoiceWorkflowInput(Snapshot):
     policy: ReviewPolicy = ReviewPolicy()
     retry: RetrySettings = RetrySettings()
     drafted: DraftedInvoice | None = None
+    not_before: date | None = None
 
 
 class Decision(Snapshot):

@@ -5,7 +5,7 @@ Everything that touches the world is an activity referenced through the activity
 """
 
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import UTC, datetime, time, timedelta
 from typing import Any, TypeVar
 
 from temporalio import workflow
@@ -47,6 +47,8 @@ CLOSED = frozenset(
 # Parking is the safety net that keeps a failed invoice in front of people; it writes only to
 # our own database, so it retries until it succeeds rather than dropping the invoice.
 PARK_RETRY = RetryPolicy(maximum_interval=timedelta(minutes=5), maximum_attempts=0)
+# The patch after which a review started by a billing run no longer audits the draft again.
+BATCH_AUDITED_DRAFT = "batch-audited-draft"
 
 
 def retry_policy(settings: RetrySettings) -> RetryPolicy:
@@ -155,8 +157,21 @@ class InvoiceWorkflow:
         )
         return self._status
 
+    async def _wait_for_invoice_date(self) -> None:
+        """Sleep until the invoice date (UTC) begins: usage or time reported early is not final."""
+        day = self._input.not_before
+        if day is None:
+            return
+        begins = datetime.combine(day, time(), tzinfo=UTC)
+        if workflow.now() < begins:
+            self._step = "wait_for_invoice_date"
+            self._status = self._status.model_copy(update={"state": InvoiceState.SCHEDULED})
+            await workflow.sleep(begins - workflow.now())
+            self._status = self._status.model_copy(update={"state": InvoiceState.STARTED})
+
     async def _draft(self) -> DraftedInvoice:
         """Gather, compute, check, persist and draft in Intacct; then apply the review policy."""
+        await self._wait_for_invoice_date()
         computed = await self._compute()
         invoice = computed.invoice
         self._step = "persist_draft"
@@ -225,8 +240,7 @@ class InvoiceWorkflow:
 
     async def _approved(self, drafted: DraftedInvoice) -> bool:
         """Auto-approve per the policy, or wait for a person's decision."""
-        after: dict[str, JsonValue] = {"intacct_key": drafted.intacct_key}
-        await self._transition(InvoiceState.DRAFTED, "invoice.drafted", after)
+        await self._drafted(drafted)
         if drafted.outcome is BatchOutcome.AUTO_APPROVED:
             await self._transition(
                 InvoiceState.APPROVED, "invoice.auto_approved", {"reason": drafted.reason}
@@ -236,6 +250,16 @@ class InvoiceWorkflow:
             InvoiceState.IN_REVIEW, "invoice.review_requested", {"reason": drafted.reason}
         )
         return await self._await_decision()
+
+    async def _drafted(self, drafted: DraftedInvoice) -> None:
+        """Enter DRAFTED, audited unless a billing run drafted the invoice and audited it."""
+        # The run's draft_batch records "invoice.drafted" itself; a second entry here logged one
+        # draft twice. patched() lets reviews started before this change replay as they ran.
+        if self._input.drafted is not None and workflow.patched(BATCH_AUDITED_DRAFT):
+            self._status = self._status.model_copy(update={"state": InvoiceState.DRAFTED})
+            return
+        after: dict[str, JsonValue] = {"intacct_key": drafted.intacct_key}
+        await self._transition(InvoiceState.DRAFTED, "invoice.drafted", after)
 
     async def _await_decision(self) -> bool:
         """Wait for a decision, escalating each time the escalation timer fires."""

@@ -6,6 +6,7 @@ treated as transport trouble and retried by Temporal within a bounded policy.
 """
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Protocol
 
@@ -32,6 +33,38 @@ class BusinessFailure(Exception):
         super().__init__(message)
         self.kind = kind
         self.retryable = False
+
+
+@dataclass(frozen=True, slots=True)
+class StoredDraft:
+    """A stored draft: its id, and what an earlier attempt recorded of it in Intacct."""
+
+    draft_id: str
+    intacct_key: str | None = None
+    posted: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Settlement:
+    """What became of one invoice of a batch in Intacct, and the audit entries that say so.
+
+    ``posted_by`` is the controlid of the write that posted it; ``parked`` says why it was not.
+    """
+
+    draft_id: str
+    intacct_key: str | None = None
+    posted_by: str | None = None
+    parked: ParkInvoiceInput | None = None
+    audit: tuple[AuditInput, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class NewDocument:
+    """An invoice to create in Intacct under ``control_id``: as a draft, or already posted."""
+
+    invoice: InvoiceSnapshot
+    control_id: str
+    posted: bool = False
 
 
 class ContextSource(Protocol):
@@ -83,6 +116,20 @@ class DraftStore(Protocol):
         """Record the invoice as an exception for people (idempotent per billing key and step)."""
         ...
 
+    def save_drafts(
+        self, invoices: Sequence[tuple[InvoiceSnapshot, Sequence[Finding]]], *, trace_id: str
+    ) -> Sequence[StoredDraft]:
+        """Store (or find) the drafts of a batch in one transaction; answer in the same order."""
+        ...
+
+    def settle(self, settlements: Sequence[Settlement]) -> None:
+        """Record a batch's keys, postings and parkings with their audit entries, atomically.
+
+        An invoice already settled as given (a retried batch) is skipped with its entries, so
+        nothing is recorded or audited twice.
+        """
+        ...
+
 
 class IntacctDrafts(Protocol):
     """The Intacct writes of invoices; every write carries its deterministic controlid."""
@@ -100,12 +147,31 @@ class IntacctDrafts(Protocol):
         """Post the draft; return the posted record's key (replays answer the same key)."""
         ...
 
+    def post_many(self, postings: Sequence[tuple[str, str]]) -> Sequence[str | BusinessFailure]:
+        """Post each (Intacct key, controlid) in batched requests; return its key or refusal.
+
+        Answers keep the order given; a replayed controlid answers the key it posted before.
+        """
+        ...
+
+    def create_documents(self, documents: Sequence[NewDocument]) -> Sequence[str | BusinessFailure]:
+        """Create each document, drafts and posted ones in the same batched requests.
+
+        Answers keep the order given: the record's key, or why it was refused; a replayed
+        controlid answers the key of the record the first attempt created.
+        """
+        ...
+
 
 class AuditLog(Protocol):
     """The append-only, hash-chained audit log."""
 
     def append(self, entry: AuditInput) -> None:
         """Append one entry."""
+        ...
+
+    def append_many(self, entries: Sequence[AuditInput]) -> None:
+        """Append entries in order, in one transaction."""
         ...
 
 

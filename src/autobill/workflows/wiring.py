@@ -125,6 +125,13 @@ def real_activities(
         engine.dispose()
 
 
+def intacct_client(settings: Settings, *, options: ClientOptions | None = None) -> IntacctClient:
+    """A client of the configured Intacct (the local sandbox without credentials)."""
+    sender, login, endpoint = intacct_credentials(settings.intacct)
+    chosen = replace(options or ClientOptions(), endpoint=endpoint)
+    return IntacctClient(sender=sender, login=login, options=chosen)
+
+
 async def _client(
     sender: SenderCredentials, login: LoginCredentials, options: ClientOptions
 ) -> IntacctClient:

@@ -1,12 +1,17 @@
-"""Reading records: ``readByQuery``, ``readMore``, ``read`` and ``readByName`` (§4.1, §9.10)."""
+"""Reading records: ``readByQuery``, ``readMore``, ``read`` and ``readByName`` (§4.1, §9.10).
+
+A query's candidates are fetched through an index when a top-level condition allows it
+(``candidates``); the compiled predicate then decides, exactly as over a scan of every record.
+"""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Final
 from xml.etree.ElementTree import Element
 
+from autobill.sandbox import indexes
 from autobill.sandbox.functions.context import Outcome, object_named, text_of
-from autobill.sandbox.query import QueryInvalid, compile_query
+from autobill.sandbox.query import QueryInvalid, compile_query, exact_conditions
 from autobill.sandbox.render import all_fields, written_record
 from autobill.sandbox.xml.errors import fail
 
@@ -14,7 +19,7 @@ if TYPE_CHECKING:
     from autobill.sandbox.functions.context import Call
     from autobill.sandbox.objects import ObjectDef
     from autobill.sandbox.paging import Page
-    from autobill.sandbox.store import Row
+    from autobill.sandbox.store import Row, Store
 
 QUERY_ERRNO: Final = "DL02000001"  # "There was an error processing the request." (§6)
 READ_DEFAULT_PAGE: Final = 100
@@ -63,8 +68,10 @@ def read_by_query(call: Call, element: Element) -> Outcome:
         raise fail(QUERY_ERRNO, f"Invalid query: {error}") from None
     docparid = text_of(element, "docparid")
     rows = [
-        row for row in call.store.scan(definition.name)
-        if call.visible(row) and predicate(row.data)
+        row
+        for row in candidates(call.store, definition.name, element.findtext("query") or "")
+        if call.visible(row)
+        and predicate(row.data)
         and (not docparid or row.data.get("DOCPARID") == docparid)
     ]
     first, rest = rows[:pagesize], rows[pagesize:]
@@ -77,6 +84,19 @@ def read_by_query(call: Call, element: Element) -> Outcome:
     data = _data(definition, len(first), len(rows), len(rest), result_id)
     data.extend(records_data(call, definition, first, fields, definition.name.lower()))
     return Outcome([data], reads=1)
+
+
+def candidates(store: Store, obj: str, query: str) -> list[Row]:
+    """Return, in RECORDNO order, the records a query may select: all but those it rules out.
+
+    A top-level condition on an indexed field by exact text names every record the query can
+    select, so only those are read; the fewest values are looked up. Otherwise every record is.
+    """
+    usable = [(f, v) for f, v in exact_conditions(query) if indexes.is_indexed(obj, f)]
+    if not usable:
+        return store.scan(obj)
+    field, values = min(usable, key=lambda condition: len(condition[1]))
+    return store.where_in(obj, field, values)
 
 
 def _data(definition: ObjectDef, count: int, total: int, remaining: int, result_id: str) -> Element:
@@ -129,12 +149,25 @@ def _read_keys(call: Call, element: Element, *, by_name: bool) -> Outcome:
     definition = object_named(text_of(element, "object"))
     fields = requested_fields(call, definition, text_of(element, "fields"))
     keys = [key.strip() for key in text_of(element, "keys").split(",") if key.strip()]
-    rows = [row for row in call.store.scan(definition.name) if call.visible(row)]
     if keys:
         column = (definition.id_field or "RECORDNO") if by_name else "RECORDNO"
-        rows = [row for row in rows if row.data.get(column) in keys]
+        found = _keyed(call.store, definition.name, column, keys)
+        rows = [row for row in found if call.visible(row) and row.data.get(column) in keys]
     else:
+        rows = [row for row in call.store.scan(definition.name) if call.visible(row)]
         rows = rows[:READ_DEFAULT_PAGE]
     data = Element("data", listtype=definition.name, count=str(len(rows)))
     data.extend(records_data(call, definition, rows, fields, definition.name))
     return Outcome([data], reads=1)
+
+
+def _keyed(store: Store, obj: str, column: str, keys: list[str]) -> list[Row]:
+    """Return the records whose ``column`` may be one of ``keys``, in RECORDNO order."""
+    if column != "RECORDNO":
+        return store.with_ids(obj, keys)
+    # A RECORDNO is stored as its number's digits, so "01" or "+1" names no record.
+    return store.with_recordnos(obj, [int(key) for key in keys if _is_recordno(key)])
+
+
+def _is_recordno(key: str) -> bool:
+    return key.isascii() and key.lstrip("-").isdigit() and str(int(key)) == key

@@ -9,7 +9,7 @@ from __future__ import annotations
 import threading
 from typing import TYPE_CHECKING
 
-from autobill.billing.compute import due_on, invoice_for
+from autobill.billing.compute import collector_paused, due_on, invoice_for
 from autobill.billing.keys import parse
 from autobill.workflows.adapters.errors import as_business_failure
 from autobill.workflows.inputs import (
@@ -55,7 +55,7 @@ class IntacctContextSource:
 
 
 class CoreCalculator:
-    """Computes the event's invoice exactly as ``autobill preview --as-of <invoice date>``."""
+    """Computes the event's invoice as ``autobill preview --from <its date> --as-of <its date>``."""
 
     def compute(self, context: InvoiceContext) -> ComputeInvoiceResult:
         """Return the invoice the billing key names, with the exceptions about its source."""
@@ -114,17 +114,19 @@ class IntacctDueInvoices:
     def _compute(
         self, company_id: str, entity_id: str | None, run_on: date
     ) -> tuple[Kept, tuple[Finding, ...]]:
-        with as_business_failure():
+        # Reading, computing and snapshotting build some million objects that all stay alive:
+        # collections meanwhile would only rescan them (see collector_paused).
+        with as_business_failure(), collector_paused():
             due, exceptions = due_on(self._loop.run(self._reader.everything()), run_on)
-        kept: Kept = {
-            key: (
-                invoice_snapshot(
-                    invoice, billing_key=key, company_id=company_id, entity_id=entity_id
-                ),
-                tuple(finding(e) for e in found),
-            )
-            for key, (invoice, found) in due.items()
-        }
+            kept: Kept = {
+                key: (
+                    invoice_snapshot(
+                        invoice, billing_key=key, company_id=company_id, entity_id=entity_id
+                    ),
+                    tuple(finding(e) for e in found),
+                )
+                for key, (invoice, found) in due.items()
+            }
         with self._lock:
             self._kept[company_id, run_on] = kept
         return kept, tuple(finding(e) for e in exceptions)

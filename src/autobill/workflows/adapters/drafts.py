@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from autobill.audit import service as audit
 from autobill.core.billing import BillingException
 from autobill.db.session import unit_of_work
 from autobill.intacct.idempotency import controlid
-from autobill.invoice import service
+from autobill.invoice import batch, service
+from autobill.workflows.adapters.audit import new_entry
+from autobill.workflows.ports import Settlement, StoredDraft
 from autobill.workflows.snapshots import core_invoice
 
 if TYPE_CHECKING:
@@ -15,6 +18,7 @@ if TYPE_CHECKING:
 
     from sqlalchemy.orm import Session, sessionmaker
 
+    from autobill.models import Draft
     from autobill.workflows.inputs import Decision, Finding, InvoiceSnapshot, ParkInvoiceInput
 
 
@@ -82,3 +86,56 @@ class DatabaseDraftStore:
                 kind=parked.error_type,
                 message=parked.message,
             )
+
+    def save_drafts(
+        self, invoices: Sequence[tuple[InvoiceSnapshot, Sequence[Finding]]], *, trace_id: str
+    ) -> Sequence[StoredDraft]:
+        """Store (or find) the drafts of a batch in one transaction; answer in the same order."""
+        with unit_of_work(self._sessions) as session:
+            drafts = batch.save_drafts(session, [_new(i, f, trace_id) for i, f in invoices])
+            return [_stored(draft) for draft in drafts]
+
+    def settle(self, settlements: Sequence[Settlement]) -> None:
+        """Record a batch's keys, postings and parkings with their audit entries, atomically."""
+        with unit_of_work(self._sessions) as session:
+            changed = batch.settle(session, [_settled(s) for s in settlements])
+            entries = [
+                new_entry(entry)
+                for settlement, new in zip(settlements, changed, strict=True)
+                if new
+                for entry in settlement.audit
+            ]
+            audit.append_many(session, entries)
+
+
+def _new(invoice: InvoiceSnapshot, findings: Sequence[Finding], trace_id: str) -> batch.NewDraft:
+    """The invoice slice's new draft of an activity's invoice snapshot."""
+    return batch.NewDraft(
+        company_id=invoice.company_id,
+        billing_key=invoice.billing_key,
+        invoice=core_invoice(invoice),
+        findings=[BillingException(f.kind, f.source, f.message) for f in findings],
+        entity_id=invoice.entity_id,
+        sources=[list(line.sources) for line in invoice.lines],
+        trace_id=trace_id,
+    )
+
+
+def _stored(draft: Draft) -> StoredDraft:
+    """What the activity needs to know of a stored draft."""
+    posted = draft.status == service.POSTED
+    return StoredDraft(draft_id=str(draft.id), intacct_key=draft.intacct_key, posted=posted)
+
+
+def _settled(settlement: Settlement) -> batch.Settled:
+    """The invoice slice's settlement of an activity's one."""
+    parked = settlement.parked
+    parking = None
+    if parked is not None:
+        parking = service.Parking(parked.step, parked.error_type, parked.message)
+    return batch.Settled(
+        draft_id=int(settlement.draft_id),
+        intacct_key=settlement.intacct_key,
+        posted_by=settlement.posted_by,
+        parked=parking,
+    )
