@@ -281,6 +281,24 @@ def test_rate_limit_in_body() -> None:
                 "<response>&a;</response>"
             ).encode("utf-16"),
         ),
+        (
+            "DTD in UTF-16 without its declaration",
+            '<!DOCTYPE r [<!ENTITY a "a">]><response>&a;</response>'.encode("utf-16"),
+        ),
+        (
+            "DTD after a UTF-8 byte order mark",
+            (
+                b'\xef\xbb\xbf<?xml version="1.0"?><!DOCTYPE r [<!ENTITY a "a">]>'
+                b"<response>&a;</response>"
+            ),
+        ),
+        (
+            "DTD in Latin-1",
+            (
+                b'<?xml version="1.0" encoding="ISO-8859-1"?><!DOCTYPE r [<!ENTITY a "a">]>'
+                b"<response>&a;</response>"
+            ),
+        ),
     ],
 )
 def test_xml_bombs_are_refused(_case: str, body: bytes) -> None:
@@ -289,6 +307,19 @@ def test_xml_bombs_are_refused(_case: str, body: bytes) -> None:
     with pytest.raises(IntacctTransportError) as caught:
         parse(body)
     assert not caught.value.retryable
+
+
+def test_a_response_in_utf_16_without_a_dtd_is_read() -> None:
+    """Another encoding is parsed through the refusing builder, and read like UTF-8."""
+    # given
+    body = (
+        '<?xml version="1.0" encoding="UTF-16"?><response><control><status>failure</status>'
+        "</control><errormessage><error><errorno>GW-0010</errorno><description>Ré</description>"
+        "</error></errormessage></response>"
+    ).encode("utf-16")
+    # when / then
+    with pytest.raises(IntacctRateLimited):
+        parse(body)
 
 
 def test_support_id_is_decoded() -> None:
