@@ -8,9 +8,15 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import signal
 import subprocess
 import sys
+import time
 from typing import TYPE_CHECKING
+
+import httpx
+import pytest
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -92,3 +98,48 @@ def test_the_demo_never_runs_against_real_intacct(tmp_path: Path) -> None:
     # then
     assert done.returncode == 2
     assert "sandbox" in done.stderr
+
+
+def test_keep_running_stays_up_after_the_summary_until_ctrl_c(tmp_path: Path) -> None:
+    """With ``--keep-running`` the parts stay up for the dashboard; SIGINT stops them, exit 0."""
+    # given
+    args = [sys.executable, "-m", "autobill", "demo", "--keep-running"]
+    with subprocess.Popen(
+        args,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        cwd=tmp_path,
+        env=clean_environment(),
+    ) as process:
+        try:
+            # when: the summary is printed and the command says it stays up
+            printed = _read_until(process, "Ctrl-C stops everything")
+            health = re.search(r"(http://127\.0\.0\.1:\d+)/api/health", printed)
+            assert health is not None, printed
+            answered = httpx.get(f"{health.group(1)}/api/health", timeout=10).status_code
+            process.send_signal(signal.SIGINT)
+            code = process.wait(timeout=60)
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+    # then
+    assert "The month went through" in printed
+    assert answered == 200
+    assert code == 0
+
+
+def _read_until(process: subprocess.Popen[str], marker: str) -> str:
+    """What the process prints up to and including the line holding ``marker``."""
+    assert process.stdout is not None
+    lines = []
+    deadline = time.monotonic() + DEMO_SECONDS
+    while time.monotonic() < deadline:
+        line = process.stdout.readline()
+        if not line:
+            break
+        lines.append(line)
+        if marker in line:
+            return "".join(lines)
+    pytest.fail("".join(lines)[-3000:] or "the demo printed nothing")

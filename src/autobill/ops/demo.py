@@ -65,6 +65,7 @@ async def run_demo(
         out.print(urls_table(urls))
         summary = await _month(stack, settings, urls, month, out)
         out.print(summary_table(summary, runs=(MONTH_END - MONTH_START).days + 1))
+        out.print(verdict(summary), markup=False, highlight=False)
         if keep_running:
             await _until_stopped(out)
         return summary
@@ -165,16 +166,18 @@ def demo(
     _finish(summary, out=out, as_json=as_json)
 
 
-def _finish(summary: MonthSummary, *, out: Console, as_json: bool) -> None:
-    """Say whether the month went through; print the JSON last; exit 1 when it did not."""
+def verdict(summary: MonthSummary) -> str:
+    """One sentence: whether the month went through, and what differs when it did not."""
     if summary.went_through:
-        out.print("The month went through: every invoice drafted once, as preview computes it.")
-    else:
-        out.print(
-            f"The month did not go through: missing {list(summary.missing)}, "
-            f"different {list(summary.mismatched)}",
-            markup=False,
-        )
+        return "The month went through: every invoice drafted once, as preview computes it."
+    return (
+        f"The month did not go through: missing {list(summary.missing)}, different "
+        f"{list(summary.mismatched)}, {summary.duplicates_in_intacct} duplicates in Intacct."
+    )
+
+
+def _finish(summary: MonthSummary, *, out: Console, as_json: bool) -> None:
+    """Print the JSON last when asked; exit 1 when the month did not go through."""
     if as_json:
         out.file.flush()
         typer.echo(json.dumps(summary.as_json()))
