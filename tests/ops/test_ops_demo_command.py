@@ -13,13 +13,10 @@ import signal
 import subprocess
 import sys
 import time
-from typing import TYPE_CHECKING
+from pathlib import Path
 
 import httpx
 import pytest
-
-if TYPE_CHECKING:
-    from pathlib import Path
 
 DEMO_SECONDS = 420
 
@@ -128,6 +125,9 @@ def test_keep_running_stays_up_after_the_summary_until_ctrl_c(tmp_path: Path) ->
     assert "The month went through" in printed
     assert answered == 200
     assert code == 0
+    data = re.search(r"│ data +│ (\S+)", printed)
+    assert data is not None, printed
+    assert not Path(data.group(1)).exists()  # the temporary folder went with the run
 
 
 def _read_until(process: subprocess.Popen[str], marker: str) -> str:

@@ -161,7 +161,7 @@ def demo(
     except (UpFailed, DevServerError, StepFailed, MonthStuck, DatasetError) as error:
         fail("demo", str(error), FAILURE)
     finally:
-        if data_dir is None and not keep_running:
+        if data_dir is None:  # a temporary folder goes with the run; --data-dir keeps one
             shutil.rmtree(folder, ignore_errors=True)
     _finish(summary, out=out, as_json=as_json)
 
