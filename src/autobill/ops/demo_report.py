@@ -8,7 +8,6 @@ Intacct holds no invoice twice.
 from __future__ import annotations
 
 import math
-from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Final
@@ -126,11 +125,6 @@ def summarize(expected: Iterable[Invoice], seen: Observed) -> MonthSummary:
             k for k, inv in wanted.items() if k in in_intacct and _total(in_intacct[k]) != inv.total
         ),
     )
-
-
-def documents_per_key(keys: Iterable[str]) -> Counter[str]:
-    """How many Intacct documents carry each autobill business key."""
-    return Counter(key for key in keys if key)
 
 
 def _total(draft: Draft) -> Decimal:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections import Counter
 from datetime import timedelta
 from typing import TYPE_CHECKING, Final
 
@@ -21,7 +22,7 @@ from autobill.inbox import service as inbox
 from autobill.intacct.mapping import CompanySettings
 from autobill.invoice import service as invoices
 from autobill.ops.common import company_of
-from autobill.ops.demo_report import Observed, documents_per_key, summarize
+from autobill.ops.demo_report import Observed, summarize
 from autobill.ops.run import run_input
 from autobill.workflows.inputs import InvoiceState
 from autobill.workflows.invoice import InvoiceWorkflow
@@ -123,7 +124,7 @@ async def observe(
     found = await IntacctReader(intacct, entity=settings.intacct.entity_id).read(
         [Query("SODOCUMENT")]
     )
-    per_key = documents_per_key(str(d.get(key_field) or "") for d in found["SODOCUMENT"])
+    per_key = Counter(str(d[key_field]) for d in found["SODOCUMENT"] if d.get(key_field))
     engine = create_engine(settings.database_url)
     try:
         with session_factory(engine)() as session:
